@@ -1,0 +1,268 @@
+/* Tolerant parsers for the SIP header values the tracker needs: Digest parameters, Via, From, CSeq. */
+#include "sipauth/sipparse.h"
+
+#include <string.h>
+
+static gboolean
+is_lws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static const char *
+skip_lws(const char *p)
+{
+    while (*p && is_lws(*p))
+        p++;
+    return p;
+}
+
+static gboolean
+name_is(const char *name, gsize len, const char *expected)
+{
+    return strlen(expected) == len && g_ascii_strncasecmp(name, expected, len) == 0;
+}
+
+gboolean
+sa_span_equal(sa_span_t a, sa_span_t b)
+{
+    if (a.ptr == NULL || b.ptr == NULL)
+        return a.ptr == b.ptr;
+    return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
+gboolean
+sa_span_is_empty(sa_span_t span)
+{
+    return span.ptr == NULL || span.len == 0;
+}
+
+/* Reads one auth-param value at p: a quoted string (escapes kept raw) or a token. */
+static const char *
+read_param_value(const char *p, sa_span_t *value)
+{
+    if (*p == '"') {
+        const char *start = ++p;
+        while (*p && *p != '"') {
+            if (*p == '\\' && p[1])
+                p++;
+            p++;
+        }
+        value->ptr = start;
+        value->len = (gsize)(p - start);
+        return *p == '"' ? p + 1 : p;
+    }
+    const char *start = p;
+    while (*p && *p != ',' && !is_lws(*p))
+        p++;
+    value->ptr = start;
+    value->len = (gsize)(p - start);
+    return p;
+}
+
+gboolean
+sa_parse_auth(const char *value, sa_auth_params_t *params)
+{
+    memset(params, 0, sizeof *params);
+    if (value == NULL)
+        return FALSE;
+
+    /* Skip the scheme ("Digest"); the parameters follow it. */
+    const char *p = skip_lws(value);
+    while (*p && !is_lws(*p) && *p != ',')
+        p++;
+
+    while (*p) {
+        while (*p && (is_lws(*p) || *p == ','))
+            p++;
+        const char *name = p;
+        while (*p && *p != '=' && *p != ',' && !is_lws(*p))
+            p++;
+        gsize name_len = (gsize)(p - name);
+        p = skip_lws(p);
+        if (*p != '=') {
+            if (name_len == 0 && *p)
+                p++;
+            continue;
+        }
+        p = skip_lws(p + 1);
+        sa_span_t param;
+        p = read_param_value(p, &param);
+
+        if (name_is(name, name_len, "realm"))
+            params->realm = param;
+        else if (name_is(name, name_len, "nonce"))
+            params->nonce = param;
+        else if (name_is(name, name_len, "username"))
+            params->username = param;
+        else if (name_is(name, name_len, "response"))
+            params->response = param;
+        else if (name_is(name, name_len, "auts"))
+            params->auts = param;
+        else if (name_is(name, name_len, "stale"))
+            params->stale = param.len == 4 && g_ascii_strncasecmp(param.ptr, "true", 4) == 0;
+    }
+    return TRUE;
+}
+
+/* Finds ";name=" among the parameters in [p, end) and returns its value. */
+static sa_span_t
+find_param(const char *p, const char *end, const char *name)
+{
+    sa_span_t found = { NULL, 0 };
+    gsize name_len = strlen(name);
+    while (p < end) {
+        const char *semi = memchr(p, ';', (gsize)(end - p));
+        if (semi == NULL)
+            break;
+        p = semi + 1;
+        while (p < end && is_lws(*p))
+            p++;
+        if ((gsize)(end - p) > name_len && g_ascii_strncasecmp(p, name, name_len) == 0) {
+            const char *q = p + name_len;
+            while (q < end && is_lws(*q))
+                q++;
+            if (q < end && *q == '=') {
+                q++;
+                while (q < end && is_lws(*q))
+                    q++;
+                const char *v = q;
+                while (q < end && *q != ';' && !is_lws(*q))
+                    q++;
+                found.ptr = v;
+                found.len = (gsize)(q - v);
+                return found;
+            }
+        }
+    }
+    return found;
+}
+
+/* End of the Via entry starting at p: the next comma outside quotes, or the end. */
+static const char *
+via_entry_end(const char *p)
+{
+    gboolean quoted = FALSE;
+    for (; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == ',' && !quoted)
+            return p;
+    }
+    return p;
+}
+
+static void
+parse_via_entry(const char *p, const char *end, sa_via_t *via)
+{
+    memset(via, 0, sizeof *via);
+    while (p < end && is_lws(*p))
+        p++;
+    /* sent-protocol: "SIP/2.0/UDP", possibly with LWS around the slashes. */
+    while (p < end && !is_lws(*p)) {
+        p++;
+        while (p < end && is_lws(*p) && p + 1 < end && (p[1] == '/' || p[-1] == '/'))
+            p++;
+    }
+    while (p < end && is_lws(*p))
+        p++;
+    const char *host = p;
+    const char *host_end;
+    if (p < end && *p == '[') {
+        host = ++p;
+        while (p < end && *p != ']')
+            p++;
+        host_end = p;
+    } else {
+        while (p < end && *p != ':' && *p != ';' && !is_lws(*p))
+            p++;
+        host_end = p;
+    }
+    via->host.ptr = host;
+    via->host.len = (gsize)(host_end - host);
+    via->branch = find_param(host_end, end, "branch");
+}
+
+guint
+sa_parse_via(const char *value, sa_via_t *top)
+{
+    if (top)
+        memset(top, 0, sizeof *top);
+    if (value == NULL)
+        return 0;
+    guint entries = 0;
+    const char *p = value;
+    for (;;) {
+        const char *end = via_entry_end(p);
+        const char *q = skip_lws(p);
+        if (q < end) {
+            if (entries == 0 && top)
+                parse_via_entry(p, end, top);
+            entries++;
+        }
+        if (*end == '\0')
+            break;
+        p = end + 1;
+    }
+    return entries;
+}
+
+gboolean
+sa_parse_from(const char *value, sa_from_t *from)
+{
+    memset(from, 0, sizeof *from);
+    if (value == NULL)
+        return FALSE;
+    const char *end = value + strlen(value);
+    const char *params_start;
+    const char *lt = strchr(value, '<');
+    if (lt) {
+        const char *gt = strchr(lt, '>');
+        if (gt == NULL)
+            gt = end;
+        from->uri.ptr = lt + 1;
+        from->uri.len = (gsize)(gt - lt - 1);
+        params_start = gt;
+    } else {
+        const char *p = skip_lws(value);
+        const char *semi = strchr(p, ';');
+        const char *uri_end = semi ? semi : end;
+        while (uri_end > p && is_lws(uri_end[-1]))
+            uri_end--;
+        from->uri.ptr = p;
+        from->uri.len = (gsize)(uri_end - p);
+        params_start = uri_end;
+    }
+    from->tag = find_param(params_start, end, "tag");
+    return TRUE;
+}
+
+gboolean
+sa_parse_cseq(const char *value, guint32 *number, sa_span_t *method)
+{
+    *number = 0;
+    method->ptr = NULL;
+    method->len = 0;
+    if (value == NULL)
+        return FALSE;
+    const char *p = skip_lws(value);
+    if (!g_ascii_isdigit(*p))
+        return FALSE;
+    guint64 n = 0;
+    while (g_ascii_isdigit(*p)) {
+        n = n * 10 + (guint64)(*p - '0');
+        if (n > G_MAXUINT32)
+            return FALSE;
+        p++;
+    }
+    p = skip_lws(p);
+    const char *m = p;
+    while (*p && !is_lws(*p))
+        p++;
+    if (p == m)
+        return FALSE;
+    *number = (guint32)n;
+    method->ptr = m;
+    method->len = (gsize)(p - m);
+    return TRUE;
+}

@@ -1,0 +1,813 @@
+/* The challenge tracker: SIP transactions, challenge attempts and flows, linked as messages arrive. */
+#include "sipauth/tracker.h"
+#include "sipauth/sipparse.h"
+
+#include <string.h>
+
+/* Longer strings are cut: real Call-IDs, hosts and nonces are far shorter, hostile ones must not grow us. */
+#define SA_MAX_STRING        512
+/* Challenge realms / credentials examined per message (a forking proxy sends a few). */
+#define SA_MAX_REALMS        8
+/* Copies of a message closer than this are the same message seen twice, not a retransmission (T1 = 500 ms). */
+#define SA_DUPLICATE_WINDOW_NS (10 * G_GINT64_CONSTANT(1000000))
+#define SA_NS_PER_S          G_GINT64_CONSTANT(1000000000)
+
+typedef struct sa_attempt sa_attempt_t;
+
+typedef enum {
+    SA_MSG_REQUEST,
+    SA_MSG_REQUEST_AGAIN,
+    SA_MSG_ACK,
+    SA_MSG_FINAL,
+    SA_MSG_FINAL_AGAIN
+} sa_msg_kind_t;
+
+typedef struct {
+    const char *realm;
+    const char *nonce;
+} sa_realm_nonce_t;
+
+/* One SIP transaction: a request and its final response, as seen at one hop. */
+typedef struct {
+    const char *call_id;
+    const char *method;          /* CSeq method */
+    const char *hop;             /* Call-ID + method + sender host + Via count: where its retry comes from */
+    const char *from_uri;
+    const char *username;        /* of its credentials, if any */
+    guint32     cseq;
+    guint32     request_frame;
+    gint64      request_time;
+    guint32     final_frame;
+    gint64      final_time;
+    gint64      final_last_time;
+    guint       final_code;
+    guint32     ack_frame;
+    gboolean    has_credentials; /* credentials with a nonce or a response */
+    guint32     retry_findings;
+    sa_attempt_t *challenged;    /* the attempt its challenge opened */
+    sa_attempt_t *answers;       /* the attempt it is the authenticated retry of */
+} sa_txn_t;
+
+typedef struct {
+    guint32 id;
+    guint   challenges;
+    guint   nonstale_challenges;
+} sa_flow_t;
+
+/* One challenge of a flow and what answered it. */
+struct sa_attempt {
+    sa_flow_t *flow;
+    guint32    number;
+    sa_txn_t  *request;          /* the challenged transaction */
+    guint32    challenge_frame;
+    gint64     challenge_time;
+    guint      code;
+    gboolean   stale;
+    guint32    findings;         /* known when the challenge arrives */
+    guint      n_realms;
+    sa_realm_nonce_t realms[SA_MAX_REALMS];
+    sa_txn_t  *retry;
+    gboolean   heuristic;
+    gboolean   abandoned;        /* a new request without credentials came instead of a retry */
+};
+
+typedef struct {
+    sa_txn_t *txn;
+    guint8    kind;
+    gboolean  duplicate;
+} sa_msg_t;
+
+/* The credentials of a request, parsed once while it is fed. */
+typedef struct {
+    gboolean has_authorization;
+    gboolean has_proxy_authorization;
+    gboolean any_nonempty;
+    gboolean auts;
+    guint    n_auth;
+    sa_auth_params_t auth[SA_MAX_REALMS];
+    guint    n_proxy;
+    sa_auth_params_t proxy[SA_MAX_REALMS];
+} sa_credentials_t;
+
+struct sa_tracker {
+    sa_config_t  config;
+    GStringChunk *strings;       /* interned strings: Call-IDs, hosts, keys, nonces */
+    GString     *scratch;        /* builds hash keys */
+    GString     *intern_buf;     /* NUL-terminates spans before interning */
+    GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
+    GPtrArray   *txns;           /* owns sa_txn_t */
+    GPtrArray   *attempts;       /* owns sa_attempt_t, in challenge order */
+    GPtrArray   *flows;          /* owns sa_flow_t */
+    GHashTable  *txn_by_key;     /* interned key -> sa_txn_t */
+    GHashTable  *pending_by_hop; /* hop -> sa_attempt_t still waiting for its retry */
+    GHashTable  *pending_by_nonce; /* nonce -> sa_attempt_t, for retries with a new Call-ID */
+};
+
+void
+sa_config_init_defaults(sa_config_t *config)
+{
+    config->track_401 = TRUE;
+    config->retry_timeout_s = 32;
+    config->loop_threshold = 3;
+    config->heuristic_call_id = TRUE;
+}
+
+sa_tracker_t *
+sa_tracker_new(const sa_config_t *config)
+{
+    sa_tracker_t *tracker = g_new0(sa_tracker_t, 1);
+    if (config)
+        tracker->config = *config;
+    else
+        sa_config_init_defaults(&tracker->config);
+    tracker->strings = g_string_chunk_new(64 * 1024);
+    tracker->scratch = g_string_sized_new(256);
+    tracker->intern_buf = g_string_sized_new(256);
+    tracker->msgs = g_array_sized_new(FALSE, TRUE, sizeof(sa_msg_t), 1024);
+    g_array_set_size(tracker->msgs, 1);
+    tracker->txns = g_ptr_array_new_with_free_func(g_free);
+    tracker->attempts = g_ptr_array_new_with_free_func(g_free);
+    tracker->flows = g_ptr_array_new_with_free_func(g_free);
+    tracker->txn_by_key = g_hash_table_new(g_str_hash, g_str_equal);
+    tracker->pending_by_hop = g_hash_table_new(g_str_hash, g_str_equal);
+    tracker->pending_by_nonce = g_hash_table_new(g_str_hash, g_str_equal);
+    return tracker;
+}
+
+void
+sa_tracker_free(sa_tracker_t *tracker)
+{
+    if (tracker == NULL)
+        return;
+    g_hash_table_destroy(tracker->pending_by_nonce);
+    g_hash_table_destroy(tracker->pending_by_hop);
+    g_hash_table_destroy(tracker->txn_by_key);
+    g_ptr_array_free(tracker->flows, TRUE);
+    g_ptr_array_free(tracker->attempts, TRUE);
+    g_ptr_array_free(tracker->txns, TRUE);
+    g_array_free(tracker->msgs, TRUE);
+    g_string_free(tracker->scratch, TRUE);
+    g_string_free(tracker->intern_buf, TRUE);
+    g_string_chunk_free(tracker->strings);
+    g_free(tracker);
+}
+
+guint
+sa_tracker_flow_count(const sa_tracker_t *tracker)
+{
+    return tracker->flows->len;
+}
+
+/* Interns a span, cut to SA_MAX_STRING; NULL stays NULL. */
+static const char *
+intern_span(sa_tracker_t *tracker, sa_span_t span)
+{
+    if (span.ptr == NULL)
+        return NULL;
+    g_string_truncate(tracker->intern_buf, 0);
+    g_string_append_len(tracker->intern_buf, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
+    return g_string_chunk_insert_const(tracker->strings, tracker->intern_buf->str);
+}
+
+static const char *
+intern_str(sa_tracker_t *tracker, const char *str)
+{
+    if (str == NULL)
+        return NULL;
+    sa_span_t span = { str, strlen(str) };
+    return intern_span(tracker, span);
+}
+
+static void
+scratch_add_span(GString *scratch, sa_span_t span)
+{
+    if (span.ptr)
+        g_string_append_len(scratch, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
+    g_string_append_c(scratch, '\x1f');
+}
+
+static void
+scratch_add_str(GString *scratch, const char *str)
+{
+    sa_span_t span = { str, str ? strlen(str) : 0 };
+    scratch_add_span(scratch, span);
+}
+
+static gboolean
+is_tracked_challenge(const sa_tracker_t *tracker, guint status)
+{
+    return status == 407 || (status == 401 && tracker->config.track_401);
+}
+
+static sa_msg_id_t
+add_msg(sa_tracker_t *tracker, sa_txn_t *txn, sa_msg_kind_t kind, gboolean duplicate)
+{
+    sa_msg_t msg = { txn, (guint8)kind, duplicate };
+    g_array_append_val(tracker->msgs, msg);
+    return tracker->msgs->len - 1;
+}
+
+static void
+parse_auth_list(const sa_header_list_t *list, sa_auth_params_t *out, guint *n_out)
+{
+    *n_out = 0;
+    if (list->values == NULL)
+        return;
+    for (guint i = 0; i < list->count && *n_out < SA_MAX_REALMS; i++) {
+        if (sa_parse_auth(list->values[i], &out[*n_out]))
+            (*n_out)++;
+    }
+}
+
+static void
+parse_credentials(const sa_event_t *event, sa_credentials_t *creds)
+{
+    memset(creds, 0, sizeof *creds);
+    creds->has_authorization = event->authorization.count > 0;
+    creds->has_proxy_authorization = event->proxy_authorization.count > 0;
+    parse_auth_list(&event->authorization, creds->auth, &creds->n_auth);
+    parse_auth_list(&event->proxy_authorization, creds->proxy, &creds->n_proxy);
+    for (guint i = 0; i < creds->n_auth + creds->n_proxy; i++) {
+        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+        /* IMS initial REGISTER: nonce="" and response="" are no credentials yet (TS 24.229). */
+        if (!sa_span_is_empty(params->nonce) || !sa_span_is_empty(params->response))
+            creds->any_nonempty = TRUE;
+        if (params->auts.ptr)
+            creds->auts = TRUE;
+    }
+}
+
+static const sa_auth_params_t *
+first_username(const sa_credentials_t *creds)
+{
+    for (guint i = 0; i < creds->n_proxy; i++)
+        if (creds->proxy[i].username.ptr)
+            return &creds->proxy[i];
+    for (guint i = 0; i < creds->n_auth; i++)
+        if (creds->auth[i].username.ptr)
+            return &creds->auth[i];
+    return NULL;
+}
+
+/* The parts of a message that identify its transaction and hop. */
+typedef struct {
+    guint32   cseq;
+    sa_span_t cseq_method;
+    sa_via_t  top_via;
+    guint     via_count;
+    sa_from_t from;
+} sa_ids_t;
+
+static gboolean
+read_ids(const sa_event_t *event, sa_ids_t *ids)
+{
+    memset(ids, 0, sizeof *ids);
+    if (event->call_id == NULL || !sa_parse_cseq(event->cseq, &ids->cseq, &ids->cseq_method))
+        return FALSE;
+    for (guint i = 0; event->via.values && i < event->via.count; i++) {
+        sa_via_t via;
+        guint entries = sa_parse_via(event->via.values[i], &via);
+        if (ids->via_count == 0 && entries > 0)
+            ids->top_via = via;
+        ids->via_count += entries;
+    }
+    sa_parse_from(event->from, &ids->from);
+    return TRUE;
+}
+
+/* RFC 3261 17.1.3: branch + CSeq; RFC 2543 peers: Call-ID + CSeq + From tag. ACK joins its INVITE. */
+static const char *
+txn_key(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+{
+    GString *key = tracker->scratch;
+    g_string_truncate(key, 0);
+    scratch_add_str(key, event->call_id);
+    scratch_add_span(key, ids->top_via.host);
+    const sa_span_t *branch = &ids->top_via.branch;
+    if (branch->len > 7 && strncmp(branch->ptr, "z9hG4bK", 7) == 0)
+        scratch_add_span(key, *branch);
+    else
+        scratch_add_span(key, ids->from.tag);
+    g_string_append_printf(key, "%u\x1f", ids->cseq);
+    if (ids->cseq_method.len == 3 && strncmp(ids->cseq_method.ptr, "ACK", 3) == 0)
+        scratch_add_str(key, "INVITE");
+    else
+        scratch_add_span(key, ids->cseq_method);
+    return key->str;
+}
+
+static const char *
+hop_key(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+{
+    GString *key = tracker->scratch;
+    g_string_truncate(key, 0);
+    scratch_add_str(key, event->call_id);
+    scratch_add_span(key, ids->cseq_method);
+    scratch_add_span(key, ids->top_via.host);
+    g_string_append_printf(key, "%u", ids->via_count);
+    return g_string_chunk_insert_const(tracker->strings, key->str);
+}
+
+static sa_txn_t *
+new_txn(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids, const char *key)
+{
+    sa_txn_t *txn = g_new0(sa_txn_t, 1);
+    g_ptr_array_add(tracker->txns, txn);
+    const char *stored_key = g_string_chunk_insert_const(tracker->strings, key);
+    g_hash_table_insert(tracker->txn_by_key, (gpointer)stored_key, txn);
+    txn->call_id = intern_str(tracker, event->call_id);
+    txn->method = intern_span(tracker, ids->cseq_method);
+    txn->from_uri = intern_span(tracker, ids->from.uri);
+    txn->cseq = ids->cseq;
+    txn->hop = hop_key(tracker, event, ids);
+    return txn;
+}
+
+static gboolean
+credentials_echo_nonce(const sa_credentials_t *creds, const sa_attempt_t *attempt)
+{
+    for (guint i = 0; i < creds->n_auth + creds->n_proxy; i++) {
+        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+        if (sa_span_is_empty(params->nonce))
+            continue;
+        for (guint r = 0; r < attempt->n_realms; r++) {
+            const char *nonce = attempt->realms[r].nonce;
+            if (nonce && *nonce && params->nonce.len == strlen(nonce)
+                    && memcmp(params->nonce.ptr, nonce, params->nonce.len) == 0)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
+span_is_str(sa_span_t span, const char *str)
+{
+    if (str == NULL)
+        return FALSE;
+    sa_span_t other = { str, strlen(str) };
+    return sa_span_equal(span, other);
+}
+
+/* The checks of RFC 3261 22.2-22.3 on a retry against the challenge it answers. */
+static guint32
+retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_credentials_t *creds)
+{
+    guint32 findings = 0;
+    gboolean proxy = attempt->code == 407;
+    gboolean has_right = proxy ? creds->has_proxy_authorization : creds->has_authorization;
+    if (!has_right)
+        findings |= SA_FINDING_BIT(SA_FINDING_WRONG_HEADER);
+    if (retry->cseq <= attempt->request->cseq)
+        findings |= SA_FINDING_BIT(SA_FINDING_CSEQ_NOT_INCREMENTED);
+    if (creds->auts)
+        findings |= SA_FINDING_BIT(SA_FINDING_AKA_RESYNC);
+
+    if (attempt->n_realms == 0)
+        return findings;
+    const sa_auth_params_t *list = proxy ? creds->proxy : creds->auth;
+    guint n = proxy ? creds->n_proxy : creds->n_auth;
+    if (!has_right) {
+        list = proxy ? creds->auth : creds->proxy;
+        n = proxy ? creds->n_auth : creds->n_proxy;
+    }
+    gboolean realm_found = FALSE;
+    for (guint i = 0; i < n; i++) {
+        for (guint r = 0; r < attempt->n_realms; r++) {
+            if (!span_is_str(list[i].realm, attempt->realms[r].realm))
+                continue;
+            realm_found = TRUE;
+            if (!span_is_str(list[i].nonce, attempt->realms[r].nonce))
+                findings |= SA_FINDING_BIT(SA_FINDING_NONCE_MISMATCH);
+        }
+    }
+    if (n > 0 && !realm_found)
+        findings |= SA_FINDING_BIT(SA_FINDING_REALM_MISMATCH);
+    return findings;
+}
+
+static void
+forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
+{
+    if (g_hash_table_lookup(tracker->pending_by_hop, attempt->request->hop) == attempt)
+        g_hash_table_remove(tracker->pending_by_hop, attempt->request->hop);
+    for (guint r = 0; r < attempt->n_realms; r++) {
+        const char *nonce = attempt->realms[r].nonce;
+        if (nonce && g_hash_table_lookup(tracker->pending_by_nonce, nonce) == attempt)
+            g_hash_table_remove(tracker->pending_by_nonce, nonce);
+    }
+}
+
+static void
+link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
+           const sa_credentials_t *creds, gboolean heuristic)
+{
+    attempt->retry = retry;
+    attempt->heuristic = heuristic;
+    retry->answers = attempt;
+    retry->retry_findings = retry_findings(attempt, retry, creds);
+    forget_pending(tracker, attempt);
+}
+
+static gboolean
+within_timeout(const sa_tracker_t *tracker, const sa_attempt_t *attempt, gint64 time_ns)
+{
+    return time_ns - attempt->challenge_time <= (gint64)tracker->config.retry_timeout_s * SA_NS_PER_S;
+}
+
+/* A non-compliant UA retries with a new Call-ID: find its challenge by the nonce it echoes. */
+static sa_attempt_t *
+find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t *creds)
+{
+    for (guint i = 0; i < creds->n_auth + creds->n_proxy; i++) {
+        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+        if (sa_span_is_empty(params->nonce) || params->nonce.len > SA_MAX_STRING)
+            continue;
+        char nonce[SA_MAX_STRING + 1];
+        memcpy(nonce, params->nonce.ptr, params->nonce.len);
+        nonce[params->nonce.len] = '\0';
+        sa_attempt_t *attempt = g_hash_table_lookup(tracker->pending_by_nonce, nonce);
+        if (attempt == NULL || attempt->retry || attempt->abandoned)
+            continue;
+        const sa_txn_t *challenged = attempt->request;
+        if (g_strcmp0(challenged->call_id, txn->call_id) == 0
+                || g_strcmp0(challenged->method, txn->method) != 0
+                || challenged->from_uri == NULL
+                || g_strcmp0(challenged->from_uri, txn->from_uri) != 0
+                || !within_timeout(tracker, attempt, txn->request_time))
+            continue;
+        for (guint r = 0; r < attempt->n_realms; r++)
+            if (span_is_str(params->realm, attempt->realms[r].realm))
+                return attempt;
+    }
+    return NULL;
+}
+
+/* A new request: the retry of a pending challenge, the sign it was abandoned, or neither. */
+static void
+link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *creds)
+{
+    sa_attempt_t *pending = g_hash_table_lookup(tracker->pending_by_hop, txn->hop);
+    if (pending && pending->request != txn) {
+        if (!creds->any_nonempty) {
+            pending->abandoned = TRUE;
+            forget_pending(tracker, pending);
+            return;
+        }
+        if (credentials_echo_nonce(creds, pending) || within_timeout(tracker, pending, txn->request_time)) {
+            link_retry(tracker, pending, txn, creds, FALSE);
+            return;
+        }
+        forget_pending(tracker, pending);
+    }
+    if (creds->any_nonempty && tracker->config.heuristic_call_id) {
+        sa_attempt_t *by_nonce = find_by_nonce(tracker, txn, creds);
+        if (by_nonce)
+            link_retry(tracker, by_nonce, txn, creds, TRUE);
+    }
+}
+
+static void
+open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
+{
+    sa_attempt_t *attempt = g_new0(sa_attempt_t, 1);
+    g_ptr_array_add(tracker->attempts, attempt);
+    attempt->request = txn;
+    attempt->challenge_frame = event->frame;
+    attempt->challenge_time = event->time_ns;
+    attempt->code = event->status;
+    txn->challenged = attempt;
+
+    const sa_header_list_t *headers = event->status == 407 ? &event->proxy_authenticate
+                                                           : &event->www_authenticate;
+    if (headers->count == 0)
+        attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);
+    sa_auth_params_t params[SA_MAX_REALMS];
+    guint n_params;
+    parse_auth_list(headers, params, &n_params);
+    for (guint i = 0; i < n_params; i++) {
+        attempt->stale = attempt->stale || params[i].stale;
+        attempt->realms[i].realm = intern_span(tracker, params[i].realm);
+        attempt->realms[i].nonce = intern_span(tracker, params[i].nonce);
+    }
+    attempt->n_realms = n_params;
+
+    sa_flow_t *flow;
+    if (txn->answers) {
+        flow = txn->answers->flow;
+        attempt->number = txn->answers->number + 1;
+    } else {
+        flow = g_new0(sa_flow_t, 1);
+        g_ptr_array_add(tracker->flows, flow);
+        flow->id = tracker->flows->len;
+        attempt->number = 1;
+    }
+    attempt->flow = flow;
+    flow->challenges++;
+    if (!attempt->stale)
+        flow->nonstale_challenges++;
+
+    if (txn->answers || txn->has_credentials) {
+        if (attempt->stale)
+            attempt->findings |= SA_FINDING_BIT(SA_FINDING_STALE_NONCE);
+        else if (txn->answers)
+            attempt->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED);
+    }
+    if (!attempt->stale && tracker->config.loop_threshold > 0
+            && flow->nonstale_challenges >= tracker->config.loop_threshold)
+        attempt->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_LOOP);
+
+    g_hash_table_insert(tracker->pending_by_hop, (gpointer)txn->hop, attempt);
+    for (guint r = 0; r < attempt->n_realms; r++) {
+        const char *nonce = attempt->realms[r].nonce;
+        if (nonce && *nonce)
+            g_hash_table_insert(tracker->pending_by_nonce, (gpointer)nonce, attempt);
+    }
+}
+
+static void
+set_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event, const sa_credentials_t *creds)
+{
+    txn->request_frame = event->frame;
+    txn->request_time = event->time_ns;
+    txn->has_credentials = creds->any_nonempty;
+    const sa_auth_params_t *with_user = first_username(creds);
+    txn->username = with_user ? intern_span(tracker, with_user->username) : NULL;
+}
+
+static sa_msg_id_t
+feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+{
+    const char *key = txn_key(tracker, event, ids);
+    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, key);
+
+    if (g_strcmp0(event->method, "ACK") == 0) {
+        if (txn == NULL || txn->challenged == NULL)
+            return 0;
+        if (txn->ack_frame == 0)
+            txn->ack_frame = event->frame;
+        return add_msg(tracker, txn, SA_MSG_ACK, FALSE);
+    }
+    if (g_strcmp0(event->method, "CANCEL") == 0)
+        return 0;
+
+    sa_credentials_t creds;
+    if (txn) {
+        if (txn->request_frame != 0)
+            return add_msg(tracker, txn, SA_MSG_REQUEST_AGAIN, FALSE);
+        /* Reordered capture: the response came first; too late to link this as a retry. */
+        parse_credentials(event, &creds);
+        set_request(tracker, txn, event, &creds);
+        return add_msg(tracker, txn, SA_MSG_REQUEST, FALSE);
+    }
+    txn = new_txn(tracker, event, ids, key);
+    parse_credentials(event, &creds);
+    set_request(tracker, txn, event, &creds);
+    link_new_request(tracker, txn, &creds);
+    return add_msg(tracker, txn, SA_MSG_REQUEST, FALSE);
+}
+
+static sa_msg_id_t
+feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+{
+    const char *key = txn_key(tracker, event, ids);
+    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, key);
+    if (txn == NULL)
+        txn = new_txn(tracker, event, ids, key);
+
+    if (txn->final_frame != 0) {
+        gboolean duplicate = event->time_ns - txn->final_last_time < SA_DUPLICATE_WINDOW_NS
+                          && event->time_ns >= txn->final_last_time;
+        txn->final_last_time = event->time_ns;
+        return add_msg(tracker, txn, SA_MSG_FINAL_AGAIN, duplicate);
+    }
+    txn->final_frame = event->frame;
+    txn->final_time = event->time_ns;
+    txn->final_last_time = event->time_ns;
+    txn->final_code = event->status;
+    if (is_tracked_challenge(tracker, event->status))
+        open_attempt(tracker, txn, event);
+    return add_msg(tracker, txn, SA_MSG_FINAL, FALSE);
+}
+
+sa_msg_id_t
+sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event)
+{
+    if (tracker == NULL || event == NULL || event->frame == 0 || event->quoted_in_error)
+        return 0;
+    gboolean is_request = event->method != NULL && *event->method != '\0';
+    if (!is_request && (event->status < 200 || event->status > 699))
+        return 0;
+    sa_ids_t ids;
+    if (!read_ids(event, &ids))
+        return 0;
+    return is_request ? feed_request(tracker, event, &ids)
+                      : feed_final_response(tracker, event, &ids);
+}
+
+static void
+fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
+{
+    memset(result, 0, sizeof *result);
+    result->flow = attempt->flow->id;
+    result->role = role;
+    result->method = attempt->request->method;
+    result->from_uri = attempt->request->from_uri;
+    result->realm = attempt->n_realms > 0 ? attempt->realms[0].realm : NULL;
+}
+
+static sa_outcome_t
+attempt_outcome(const sa_attempt_t *attempt, sa_view_t view)
+{
+    const sa_txn_t *retry = attempt->retry;
+    if (retry == NULL)
+        return attempt->abandoned || view == SA_VIEW_FINAL ? SA_OUTCOME_NO_RETRY : SA_OUTCOME_UNKNOWN;
+    if (retry->final_frame == 0)
+        return view == SA_VIEW_FINAL ? SA_OUTCOME_RETRY_UNANSWERED : SA_OUTCOME_UNKNOWN;
+    if (retry->challenged)
+        return SA_OUTCOME_CHALLENGED_AGAIN;
+    return retry->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
+}
+
+static void
+fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
+{
+    const sa_txn_t *request = attempt->request;
+    const sa_txn_t *retry = attempt->retry;
+    fill_flow(result, attempt, SA_ROLE_CHALLENGE);
+    result->attempt = attempt->number;
+    result->challenge_code = attempt->code;
+    result->request_frame = request->request_frame;
+    result->ack_frame = request->ack_frame;
+    result->stale = attempt->stale;
+    result->findings = attempt->findings;
+    if (retry) {
+        result->retry_frame = retry->request_frame;
+        result->has_time_to_retry = TRUE;
+        result->time_to_retry_ns = retry->request_time - attempt->challenge_time;
+        result->result_frame = retry->final_frame;
+        result->result_code = retry->final_code;
+        result->username = retry->username;
+    }
+    result->outcome = attempt_outcome(attempt, view);
+    if (result->outcome == SA_OUTCOME_NO_RETRY)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_RETRY);
+    if (result->outcome == SA_OUTCOME_ACCEPTED)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_ANSWERED);
+    if (view == SA_VIEW_FINAL && request->ack_frame == 0 && g_strcmp0(request->method, "INVITE") == 0)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_NO_ACK);
+}
+
+static void
+fill_retry(sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
+{
+    const sa_attempt_t *attempt = retry->answers;
+    fill_flow(result, attempt, SA_ROLE_RETRY);
+    result->attempt = attempt->number;
+    result->challenge_code = attempt->code;
+    result->request_frame = attempt->request->request_frame;
+    result->challenge_frame = attempt->challenge_frame;
+    result->result_frame = retry->final_frame;
+    result->result_code = retry->final_code;
+    result->has_time_to_retry = TRUE;
+    result->time_to_retry_ns = retry->request_time - attempt->challenge_time;
+    result->heuristic = attempt->heuristic;
+    result->username = retry->username;
+    result->findings = retry->retry_findings;
+    if (view == SA_VIEW_FINAL && retry->final_frame == 0)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_UNANSWERED);
+}
+
+static gboolean
+fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t view)
+{
+    const sa_attempt_t *answered = txn->answers;
+    const sa_attempt_t *challenged = txn->challenged;
+    if (answered && !again) {
+        fill_retry(result, txn, view);
+        return TRUE;
+    }
+    if (answered) {
+        fill_flow(result, answered, SA_ROLE_REQUEST_RETRANSMISSION);
+        result->request_frame = txn->request_frame;
+        result->challenge_frame = answered->challenge_frame;
+        return TRUE;
+    }
+    if (challenged == NULL)
+        return FALSE;
+    fill_flow(result, challenged, again ? SA_ROLE_REQUEST_RETRANSMISSION : SA_ROLE_REQUEST);
+    result->challenge_frame = challenged->challenge_frame;
+    if (again)
+        result->request_frame = txn->request_frame;
+    else if (challenged->retry)
+        result->retry_frame = challenged->retry->request_frame;
+    return TRUE;
+}
+
+static gboolean
+fill_final(sa_result_t *result, const sa_txn_t *txn, const sa_msg_t *msg, sa_view_t view)
+{
+    gboolean again = msg->kind == SA_MSG_FINAL_AGAIN;
+    const sa_attempt_t *challenged = txn->challenged;
+    if (challenged && !again) {
+        fill_challenge(result, challenged, view);
+        return TRUE;
+    }
+    if (challenged) {
+        fill_flow(result, challenged, SA_ROLE_CHALLENGE_RETRANSMISSION);
+        result->attempt = challenged->number;
+        result->challenge_code = challenged->code;
+        result->request_frame = txn->request_frame;
+        result->challenge_frame = challenged->challenge_frame;
+        if (!msg->duplicate)
+            result->findings = SA_FINDING_BIT(SA_FINDING_CHALLENGE_RETRANSMITTED);
+        return TRUE;
+    }
+    const sa_attempt_t *answered = txn->answers;
+    if (answered == NULL)
+        return FALSE;
+    fill_flow(result, answered, SA_ROLE_RESULT);
+    result->request_frame = txn->request_frame;
+    result->challenge_frame = answered->challenge_frame;
+    if (!again && txn->final_code >= 300)
+        result->findings = SA_FINDING_BIT(SA_FINDING_RETRY_FAILED);
+    return TRUE;
+}
+
+gboolean
+sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_result_t *result)
+{
+    memset(result, 0, sizeof *result);
+    if (tracker == NULL || id == 0 || id >= tracker->msgs->len)
+        return FALSE;
+    const sa_msg_t *msg = &g_array_index(tracker->msgs, sa_msg_t, id);
+    const sa_txn_t *txn = msg->txn;
+    switch ((sa_msg_kind_t)msg->kind) {
+    case SA_MSG_REQUEST:
+        return fill_request(result, txn, FALSE, view);
+    case SA_MSG_REQUEST_AGAIN:
+        return fill_request(result, txn, TRUE, view);
+    case SA_MSG_ACK:
+        fill_flow(result, txn->challenged, SA_ROLE_ACK);
+        result->request_frame = txn->request_frame;
+        result->challenge_frame = txn->challenged->challenge_frame;
+        return TRUE;
+    case SA_MSG_FINAL:
+    case SA_MSG_FINAL_AGAIN:
+        return fill_final(result, txn, msg, view);
+    }
+    return FALSE;
+}
+
+void
+sa_tracker_foreach_challenge(const sa_tracker_t *tracker, sa_view_t view,
+                             sa_challenge_func_t func, gpointer user_data)
+{
+    for (guint i = 0; i < tracker->attempts->len; i++) {
+        sa_result_t result;
+        fill_challenge(&result, g_ptr_array_index(tracker->attempts, i), view);
+        func(&result, user_data);
+    }
+}
+
+const char *
+sa_role_name(sa_role_t role)
+{
+    switch (role) {
+    case SA_ROLE_REQUEST: return "request";
+    case SA_ROLE_CHALLENGE: return "challenge";
+    case SA_ROLE_CHALLENGE_RETRANSMISSION: return "challenge retransmission";
+    case SA_ROLE_REQUEST_RETRANSMISSION: return "request retransmission";
+    case SA_ROLE_ACK: return "ACK";
+    case SA_ROLE_RETRY: return "retry";
+    case SA_ROLE_RESULT: return "result";
+    case SA_ROLE_NONE: break;
+    }
+    return "none";
+}
+
+const char *
+sa_outcome_name(sa_outcome_t outcome)
+{
+    switch (outcome) {
+    case SA_OUTCOME_ACCEPTED: return "accepted";
+    case SA_OUTCOME_CHALLENGED_AGAIN: return "challenged again";
+    case SA_OUTCOME_REJECTED: return "rejected";
+    case SA_OUTCOME_NO_RETRY: return "no retry";
+    case SA_OUTCOME_RETRY_UNANSWERED: return "retry unanswered";
+    case SA_OUTCOME_UNKNOWN: return "unknown (single pass)";
+    case SA_OUTCOME_NONE: break;
+    }
+    return "none";
+}
+
+const char *
+sa_finding_abbrev(sa_finding_t finding)
+{
+    static const char *const abbrevs[] = {
+#define SA_FINDING_ABBREV(name, abbrev, group, severity, summary) abbrev,
+        SA_FINDINGS(SA_FINDING_ABBREV)
+#undef SA_FINDING_ABBREV
+    };
+    return (guint)finding < SA_FINDING_COUNT ? abbrevs[finding] : "unknown";
+}

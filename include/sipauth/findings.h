@@ -1,0 +1,36 @@
+/* The findings the tracker reports, declared once: enum, filter name, and expert group/severity. */
+#ifndef SIPAUTH_FINDINGS_H
+#define SIPAUTH_FINDINGS_H
+
+/*
+ * X(ENUM, abbreviation suffix, expert group, expert severity, summary)
+ * The group and severity tokens are Wireshark's PI_* names without the prefix;
+ * the tracker never uses them, the plugin pastes them onto PI_.
+ */
+#define SA_FINDINGS(X) \
+    X(MISSING_RETRY,            "missing_retry",            SEQUENCE,      WARN, "Challenge never followed by an authenticated retry") \
+    X(RETRY_CHALLENGED,         "retry_challenged",         SEQUENCE,      WARN, "Authenticated retry challenged again: credentials refused") \
+    X(STALE_NONCE,              "stale_nonce",              SEQUENCE,      NOTE, "Challenged again with stale=true: normal nonce refresh") \
+    X(CHALLENGE_LOOP,           "challenge_loop",           SEQUENCE,      ERROR, "Challenge loop: credentials refused again and again") \
+    X(RETRY_FAILED,             "retry_failed",             RESPONSE_CODE, WARN, "Authenticated retry ended in a failure response") \
+    X(RETRY_UNANSWERED,         "retry_unanswered",         SEQUENCE,      WARN, "Authenticated retry never got a final response") \
+    X(WRONG_HEADER,             "wrong_header",             PROTOCOL,      WARN, "Retry carries the wrong credentials header for this challenge") \
+    X(CSEQ_NOT_INCREMENTED,     "cseq_not_incremented",     PROTOCOL,      WARN, "Retry CSeq not above the challenged CSeq") \
+    X(NONCE_MISMATCH,           "nonce_mismatch",           PROTOCOL,      WARN, "Retry nonce is not the challenged nonce") \
+    X(REALM_MISMATCH,           "realm_mismatch",           PROTOCOL,      WARN, "Retry realm is none of the challenged realms") \
+    X(MISSING_CHALLENGE_HEADER, "missing_challenge_header", MALFORMED,     ERROR, "Challenge without its authenticate header") \
+    X(NO_ACK,                   "no_ack",                   SEQUENCE,      WARN, "INVITE challenge never ACKed") \
+    X(CHALLENGE_RETRANSMITTED,  "challenge_retransmitted",  SEQUENCE,      NOTE, "Challenge sent again") \
+    X(AKA_RESYNC,               "aka_resync",               SEQUENCE,      NOTE, "IMS AKA synchronisation failure (auts)") \
+    X(CHALLENGE_ANSWERED,       "challenge_answered",       SEQUENCE,      CHAT, "Challenge answered and accepted")
+
+typedef enum {
+#define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,
+    SA_FINDINGS(SA_FINDING_ENUM)
+#undef SA_FINDING_ENUM
+    SA_FINDING_COUNT
+} sa_finding_t;
+
+#define SA_FINDING_BIT(f) (1u << (f))
+
+#endif

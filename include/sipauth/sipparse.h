@@ -1,0 +1,54 @@
+/* Tolerant parsers for the few SIP header values the tracker needs; they never allocate. */
+#ifndef SIPAUTH_SIPPARSE_H
+#define SIPAUTH_SIPPARSE_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A slice of a caller's string; ptr is NULL when the item is absent. */
+typedef struct {
+    const char *ptr;
+    gsize len;
+} sa_span_t;
+
+/* The Digest parameters of one challenge or credentials header. */
+typedef struct {
+    sa_span_t realm;
+    sa_span_t nonce;
+    sa_span_t username;
+    sa_span_t response;
+    sa_span_t auts;
+    gboolean  stale;
+} sa_auth_params_t;
+
+/* The parts of one Via entry that identify a hop and a transaction. */
+typedef struct {
+    sa_span_t host;     /* sent-by host, without port or IPv6 brackets */
+    sa_span_t branch;
+} sa_via_t;
+
+typedef struct {
+    sa_span_t uri;
+    sa_span_t tag;
+} sa_from_t;
+
+/* Parses "Digest realm=\"x\", nonce=\"y\", stale=TRUE, ..."; FALSE if value is NULL. */
+gboolean sa_parse_auth(const char *value, sa_auth_params_t *params);
+
+/* Parses the first entry of a Via header value into *top (may be NULL);
+ * returns the number of comma-separated entries in the value. */
+guint sa_parse_via(const char *value, sa_via_t *top);
+
+/* Parses a From/To value: name-addr or addr-spec, then the tag parameter. */
+gboolean sa_parse_from(const char *value, sa_from_t *from);
+
+/* Parses "314 INVITE"; FALSE unless both a number that fits 32 bits and a method are there. */
+gboolean sa_parse_cseq(const char *value, guint32 *number, sa_span_t *method);
+
+gboolean sa_span_equal(sa_span_t a, sa_span_t b);
+gboolean sa_span_is_empty(sa_span_t span);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,125 @@
+/* The challenge tracker: follows SIP 401/407 challenges from SIP message records, without epan. */
+#ifndef SIPAUTH_TRACKER_H
+#define SIPAUTH_TRACKER_H
+
+#include <glib.h>
+#include "sipauth/findings.h"
+
+G_BEGIN_DECLS
+
+typedef struct sa_tracker sa_tracker_t;
+
+/* Identifies one fed message; 0 means "not tracked" (provisional response, ICMP quote...). */
+typedef guint32 sa_msg_id_t;
+
+typedef struct {
+    gboolean track_401;          /* follow 401/WWW-Authenticate too, not only 407 */
+    guint    retry_timeout_s;    /* a retry that does not echo the nonce must come within this */
+    guint    loop_threshold;     /* non-stale challenges in one flow that make a loop */
+    gboolean heuristic_call_id;  /* link retries that use a new Call-ID */
+} sa_config_t;
+
+void sa_config_init_defaults(sa_config_t *config);
+
+/* A list of header values, one per header line, in message order. */
+typedef struct {
+    const char *const *values;
+    guint count;
+} sa_header_list_t;
+
+/*
+ * One SIP message as the SIP dissector showed it. Strings are the header
+ * values (after "Name:"); NULL or an empty list where the header is absent.
+ * The tracker copies what it keeps; the caller's strings may die after feed.
+ */
+typedef struct {
+    guint32  frame;                  /* frame number, > 0 */
+    gint64   time_ns;                /* absolute capture time */
+    gboolean quoted_in_error;        /* SIP quoted inside an ICMP error: not part of any flow */
+    const char *method;              /* request method; NULL for a response */
+    guint    status;                 /* response status code; 0 for a request */
+    const char *call_id;
+    const char *cseq;                /* "314 INVITE" */
+    const char *from;                /* From header value */
+    sa_header_list_t via;
+    sa_header_list_t www_authenticate;
+    sa_header_list_t proxy_authenticate;
+    sa_header_list_t authorization;
+    sa_header_list_t proxy_authorization;
+} sa_event_t;
+
+typedef enum {
+    SA_ROLE_NONE = 0,
+    SA_ROLE_REQUEST,
+    SA_ROLE_CHALLENGE,
+    SA_ROLE_CHALLENGE_RETRANSMISSION,
+    SA_ROLE_REQUEST_RETRANSMISSION,
+    SA_ROLE_ACK,
+    SA_ROLE_RETRY,
+    SA_ROLE_RESULT
+} sa_role_t;
+
+typedef enum {
+    SA_OUTCOME_NONE = 0,
+    SA_OUTCOME_ACCEPTED,
+    SA_OUTCOME_CHALLENGED_AGAIN,
+    SA_OUTCOME_REJECTED,
+    SA_OUTCOME_NO_RETRY,
+    SA_OUTCOME_RETRY_UNANSWERED,
+    SA_OUTCOME_UNKNOWN
+} sa_outcome_t;
+
+/* What a query may assume about frames not fed yet. */
+typedef enum {
+    SA_VIEW_SO_FAR,   /* more frames may come (single pass): undecided outcomes stay unknown */
+    SA_VIEW_FINAL     /* the whole capture was fed */
+} sa_view_t;
+
+/* What one message is to its flow. Frame numbers are 0 where unknown. */
+typedef struct {
+    guint32      flow;               /* 1-based flow number */
+    sa_role_t    role;
+    guint32      attempt;            /* challenge, retry: 1 for the first challenge */
+    guint        challenge_code;     /* 401 or 407 on the challenge (and its retry) */
+    guint32      request_frame;
+    guint32      challenge_frame;
+    guint32      ack_frame;
+    guint32      retry_frame;
+    guint32      result_frame;
+    guint        result_code;        /* final status of the retry; 0 if none */
+    gboolean     has_time_to_retry;
+    gint64       time_to_retry_ns;
+    sa_outcome_t outcome;            /* on challenges */
+    gboolean     heuristic;          /* the retry was matched by the new-Call-ID heuristic */
+    gboolean     stale;              /* the challenge said stale=true */
+    guint32      findings;           /* SA_FINDING_BIT() set */
+    const char  *method;             /* CSeq method of the challenged request */
+    const char  *realm;              /* first challenged realm, or NULL */
+    const char  *username;           /* username of the retry's credentials, or NULL */
+    const char  *from_uri;           /* From URI of the challenged request, or NULL */
+} sa_result_t;
+
+sa_tracker_t *sa_tracker_new(const sa_config_t *config);
+void sa_tracker_free(sa_tracker_t *tracker);
+
+/* Feeds messages in capture order; returns the id to query the message with later. */
+sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
+
+/* Fills *result for a fed message; FALSE if the message belongs to no flow. */
+gboolean sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view,
+                           sa_result_t *result);
+
+/* Calls func with the challenge's result for every challenge (first transmissions), in frame order. */
+typedef void (*sa_challenge_func_t)(const sa_result_t *challenge, gpointer user_data);
+void sa_tracker_foreach_challenge(const sa_tracker_t *tracker, sa_view_t view,
+                                  sa_challenge_func_t func, gpointer user_data);
+
+guint sa_tracker_flow_count(const sa_tracker_t *tracker);
+
+const char *sa_role_name(sa_role_t role);
+const char *sa_outcome_name(sa_outcome_t outcome);
+const char *sa_finding_abbrev(sa_finding_t finding);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,134 @@
+/* SIPAUTH post-dissector: registration, preferences and the two-pass driver around the tracker. */
+#include "ws_version.h"
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+
+#include "sipauth/tracker.h"
+#include "render.h"
+#include "sip_fields.h"
+#include "packet-sipauth.h"
+
+static int proto_sipauth = -1;
+static dissector_handle_t sipauth_handle;
+
+/* Preferences (Protocols > SIPAUTH). */
+static gboolean pref_track_401 = TRUE;
+static guint    pref_retry_timeout = 32;
+static guint    pref_loop_threshold = 3;
+static gboolean pref_heuristic_call_id = TRUE;
+static gboolean pref_info_column = TRUE;
+
+/* Lives from a file's init routine to its cleanup routine. */
+static sa_tracker_t *tracker;
+
+/* What the first pass learnt about one frame: the tracker ids of its SIP messages. */
+typedef struct {
+    guint       count;
+    sa_msg_id_t ids[];
+} frame_msgs_t;
+
+static void
+sipauth_init(void)
+{
+    /* A disabled protocol must not make every frame build a tree. */
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_sipauth)))
+        return;
+    sa_config_t config;
+    sa_config_init_defaults(&config);
+    config.track_401 = pref_track_401;
+    config.retry_timeout_s = pref_retry_timeout;
+    config.loop_threshold = pref_loop_threshold;
+    config.heuristic_call_id = pref_heuristic_call_id;
+    tracker = sa_tracker_new(&config);
+    set_postdissector_wanted_hfids(sipauth_handle, sa_sip_fields_wanted());
+}
+
+static void
+sipauth_cleanup(void)
+{
+    set_postdissector_wanted_hfids(sipauth_handle, NULL);
+    sa_tracker_free(tracker);
+    tracker = NULL;
+}
+
+/* First pass: feeds the frame's SIP messages to the tracker and remembers their ids. */
+static frame_msgs_t *
+feed_frame(proto_tree *tree, packet_info *pinfo)
+{
+    sa_event_t events[SA_MAX_MESSAGES_PER_FRAME];
+    guint n = sa_sip_fields_read(tree, pinfo, events, SA_MAX_MESSAGES_PER_FRAME);
+    sa_msg_id_t ids[SA_MAX_MESSAGES_PER_FRAME];
+    guint tracked = 0;
+    for (guint i = 0; i < n; i++) {
+        sa_msg_id_t id = sa_tracker_feed(tracker, &events[i]);
+        if (id != 0)
+            ids[tracked++] = id;
+    }
+    if (tracked == 0)
+        return NULL;
+    frame_msgs_t *msgs = wmem_alloc(wmem_file_scope(), sizeof *msgs + tracked * sizeof msgs->ids[0]);
+    msgs->count = tracked;
+    memcpy(msgs->ids, ids, tracked * sizeof ids[0]);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_sipauth, 0, msgs);
+    return msgs;
+}
+
+static int
+dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (tracker == NULL)
+        return 0;
+    frame_msgs_t *msgs;
+    sa_view_t view;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        msgs = feed_frame(tree, pinfo);
+        view = SA_VIEW_SO_FAR;
+    } else {
+        msgs = p_get_proto_data(wmem_file_scope(), pinfo, proto_sipauth, 0);
+        view = SA_VIEW_FINAL;
+    }
+    if (msgs == NULL)
+        return 0;
+
+    for (guint i = 0; i < msgs->count; i++) {
+        sa_result_t result;
+        if (sa_tracker_result(tracker, msgs->ids[i], view, &result))
+            sa_render(tvb, pinfo, tree, &result, pref_info_column);
+    }
+    return tvb_captured_length(tvb);
+}
+
+void
+proto_register_sipauth(void)
+{
+    proto_sipauth = proto_register_protocol("SIP Authentication Challenge Analysis", "SIPAUTH", "sipauth");
+    sa_render_register(proto_sipauth);
+
+    module_t *module = prefs_register_protocol(proto_sipauth, NULL);
+    prefs_register_bool_preference(module, "track_401", "Follow 401 challenges",
+        "Also follow 401 Unauthorized / WWW-Authenticate challenges, not only 407", &pref_track_401);
+    prefs_register_uint_preference(module, "retry_timeout", "Retry timeout (s)",
+        "Seconds after which a challenge with no retry is missing (64*T1); a retry echoing the nonce "
+        "is linked whatever its delay", 10, &pref_retry_timeout);
+    prefs_register_uint_preference(module, "loop_threshold", "Loop threshold",
+        "Challenges in one flow (not counting stale-nonce refreshes) that make a challenge loop",
+        10, &pref_loop_threshold);
+    prefs_register_bool_preference(module, "heuristic_call_id", "Match retries with a new Call-ID",
+        "Link a retry that uses a new Call-ID when it echoes the challenge's nonce and realm, from the same "
+        "From URI, within the retry timeout", &pref_heuristic_call_id);
+    prefs_register_bool_preference(module, "info_column", "Outcome tag in the Info column",
+        "Append the challenge's outcome to the Info column, e.g. [auth: NO RETRY]", &pref_info_column);
+
+    sipauth_handle = register_dissector("sipauth", dissect_sipauth, proto_sipauth);
+    register_init_routine(sipauth_init);
+    register_cleanup_routine(sipauth_cleanup);
+}
+
+void
+proto_reg_handoff_sipauth(void)
+{
+    sa_sip_fields_init();
+    register_postdissector(sipauth_handle);
+}

@@ -1,0 +1,18 @@
+/* Every difference between the Wireshark releases sipauth builds against, in one place. */
+#ifndef SIPAUTH_WS_VERSION_H
+#define SIPAUTH_WS_VERSION_H
+
+#include <wireshark.h>
+
+#define SA_WS_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) || \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* field_info.value is an fvalue_t in 4.0 and a pointer to one from 4.2. */
+#if SA_WS_AT_LEAST(4, 2)
+#define SA_FIELD_VALUE(fi) ((fi)->value)
+#else
+#define SA_FIELD_VALUE(fi) (&(fi)->value)
+#endif
+
+#endif

@@ -1,0 +1,56 @@
+/* Builds SIP message records for the tracker tests, so that each test reads like its call flow. */
+#ifndef SIPAUTH_TEST_SCENARIO_H
+#define SIPAUTH_TEST_SCENARIO_H
+
+#include <glib.h>
+#include "sipauth/tracker.h"
+
+/* One message; unset fields take the defaults of a UA at 10.0.0.1 talking to one proxy. */
+typedef struct {
+    double      at;             /* seconds since the capture started */
+    const char *method;         /* request method; NULL for a response */
+    guint       status;
+    const char *call_id;        /* default "call-1@ua" */
+    guint       cseq;           /* default 1 */
+    const char *cseq_method;    /* default: method, or "INVITE" for responses */
+    const char *branch;         /* default "z9hG4bK-<cseq>" (requests and their responses share it) */
+    const char *via_host;       /* default "10.0.0.1" */
+    guint       extra_vias;     /* Vias below the top one */
+    const char *via;            /* whole Via value, overrides branch/via_host */
+    const char *from;           /* default "<sip:alice@example.com>;tag=a1" */
+    const char *www_authenticate;
+    const char *www_authenticate2;
+    const char *proxy_authenticate;
+    const char *proxy_authenticate2;
+    const char *authorization;
+    const char *proxy_authorization;
+    const char *proxy_authorization2;
+    gboolean    in_icmp;
+} sc_msg_t;
+
+typedef struct {
+    sa_tracker_t *tracker;
+    guint32       frames;
+    GArray       *ids;          /* sa_msg_id_t per frame, index = frame */
+} sc_t;
+
+sc_t *sc_new(const sa_config_t *config);   /* NULL: defaults */
+void sc_free(sc_t *sc);
+
+/* Feeds one message as the next frame; returns its frame number. */
+guint32 sc_send(sc_t *sc, const sc_msg_t *msg);
+#define SEND(sc, ...) sc_send((sc), &(sc_msg_t){ __VA_ARGS__ })
+
+/* The tracker's result for a frame; role NONE if the frame is in no flow. */
+sa_result_t sc_final(sc_t *sc, guint32 frame);
+sa_result_t sc_so_far(sc_t *sc, guint32 frame);
+
+gboolean sc_has(sa_result_t r, sa_finding_t finding);
+
+/* Digest header values used throughout the tests. */
+#define CHALLENGE(realm, nonce) "Digest realm=\"" realm "\", nonce=\"" nonce "\", algorithm=MD5, qop=\"auth\""
+#define STALE(realm, nonce) "Digest realm=\"" realm "\", nonce=\"" nonce "\", stale=TRUE, algorithm=MD5"
+#define CREDS(realm, nonce) "Digest username=\"alice\", realm=\"" realm "\", nonce=\"" nonce "\", " \
+    "uri=\"sip:example.com\", response=\"0123456789abcdef0123456789abcdef\", cnonce=\"c1\", nc=00000001, qop=auth"
+
+#endif
