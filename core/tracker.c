@@ -641,6 +641,8 @@ fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
     result->ack_frame = request->ack_frame;
     result->stale = attempt->stale;
     result->findings = attempt->findings;
+    if (request->answers)
+        result->answered_code = request->answers->code;
     if (retry) {
         result->retry_frame = retry->request_frame;
         result->has_time_to_retry = TRUE;
@@ -689,6 +691,7 @@ fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t
     }
     if (answered) {
         fill_flow(result, answered, SA_ROLE_REQUEST_RETRANSMISSION);
+        result->retransmission = TRUE;
         result->request_frame = txn->request_frame;
         result->challenge_frame = answered->challenge_frame;
         return TRUE;
@@ -696,6 +699,7 @@ fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t
     if (challenged == NULL)
         return FALSE;
     fill_flow(result, challenged, again ? SA_ROLE_REQUEST_RETRANSMISSION : SA_ROLE_REQUEST);
+    result->retransmission = again;
     result->challenge_frame = challenged->challenge_frame;
     if (again)
         result->request_frame = txn->request_frame;
@@ -715,6 +719,7 @@ fill_final(sa_result_t *result, const sa_txn_t *txn, const sa_msg_t *msg, sa_vie
     }
     if (challenged) {
         fill_flow(result, challenged, SA_ROLE_CHALLENGE_RETRANSMISSION);
+        result->retransmission = TRUE;
         result->attempt = challenged->number;
         result->challenge_code = challenged->code;
         result->request_frame = txn->request_frame;
@@ -727,6 +732,9 @@ fill_final(sa_result_t *result, const sa_txn_t *txn, const sa_msg_t *msg, sa_vie
     if (answered == NULL)
         return FALSE;
     fill_flow(result, answered, SA_ROLE_RESULT);
+    result->retransmission = again;
+    result->challenge_code = answered->code;
+    result->result_code = txn->final_code;
     result->request_frame = txn->request_frame;
     result->challenge_frame = answered->challenge_frame;
     if (!again && txn->final_code >= 300)

@@ -4,10 +4,12 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 
 #include "sipauth/tracker.h"
 #include "render.h"
 #include "sip_fields.h"
+#include "stats.h"
 #include "packet-sipauth.h"
 
 static int proto_sipauth = -1;
@@ -94,8 +96,11 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     for (guint i = 0; i < msgs->count; i++) {
         sa_result_t result;
-        if (sa_tracker_result(tracker, msgs->ids[i], view, &result))
-            sa_render(tvb, pinfo, tree, &result, pref_info_column);
+        if (!sa_tracker_result(tracker, msgs->ids[i], view, &result))
+            continue;
+        sa_render(tvb, pinfo, tree, &result, pref_info_column);
+        if (have_tap_listener(sa_stats_tap()))
+            tap_queue_packet(sa_stats_tap(), pinfo, wmem_memdup(pinfo->pool, &result, sizeof result));
     }
     return tvb_captured_length(tvb);
 }
@@ -105,6 +110,7 @@ proto_register_sipauth(void)
 {
     proto_sipauth = proto_register_protocol("SIP Authentication Challenge Analysis", "SIPAUTH", "sipauth");
     sa_render_register(proto_sipauth);
+    sa_stats_register();
 
     module_t *module = prefs_register_protocol(proto_sipauth, NULL);
     prefs_register_bool_preference(module, "track_401", "Follow 401 challenges",

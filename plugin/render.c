@@ -266,7 +266,8 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
     add_uint(sub, hf_sipauth_flow, tvb, r->flow);
     add_uint(sub, hf_sipauth_role, tvb, r->role);
     add_uint(sub, hf_sipauth_attempt, tvb, r->attempt);
-    add_uint(sub, hf_sipauth_challenge_code, tvb, r->challenge_code);
+    if (r->role != SA_ROLE_RESULT)
+        add_uint(sub, hf_sipauth_challenge_code, tvb, r->challenge_code);
     add_frame(sub, hf_sipauth_request_frame, tvb, r->request_frame);
     add_frame(sub, hf_sipauth_challenge_frame, tvb, r->challenge_frame);
     add_frame(sub, hf_sipauth_ack_frame, tvb, r->ack_frame);

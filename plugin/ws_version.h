@@ -15,4 +15,11 @@
 #define SA_FIELD_VALUE(fi) (&(fi)->value)
 #endif
 
+/* The Telephony menu group of statistics was renamed in 4.4. */
+#if SA_WS_AT_LEAST(4, 4)
+#define SA_STAT_GROUP_TELEPHONY REGISTER_TELEPHONY_GROUP_UNSORTED
+#else
+#define SA_STAT_GROUP_TELEPHONY REGISTER_STAT_GROUP_TELEPHONY
+#endif
+
 #endif

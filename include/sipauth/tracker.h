@@ -90,6 +90,8 @@ typedef struct {
     gboolean     has_time_to_retry;
     gint64       time_to_retry_ns;
     sa_outcome_t outcome;            /* on challenges */
+    guint        answered_code;      /* challenge of attempt > 1: the code of the challenge its request answered */
+    gboolean     retransmission;     /* a later copy of a message already fed */
     gboolean     heuristic;          /* the retry was matched by the new-Call-ID heuristic */
     gboolean     stale;              /* the challenge said stale=true */
     guint32      findings;           /* SA_FINDING_BIT() set */
