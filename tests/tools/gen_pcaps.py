@@ -1,0 +1,1274 @@
+#!/usr/bin/env python3
+"""Writes the synthetic SIP authentication captures of pcaps/ and their per-frame expectations.
+
+Usage: gen_pcaps.py [--pcaps DIR] [--cases DIR]   (defaults: pcaps/ and tests/e2e/cases/ of this repository)
+
+Every scenario builds its frames (Ethernet, IPv4/IPv6, UDP or TCP with a real handshake, ICMP, GTP-U)
+and says, with message labels instead of frame numbers, what SIPAUTH must show on each SIP message
+after a two-pass analysis. Frame numbers and time_to_retry come from the frames actually written;
+the single-pass lines are derived from the two-pass ones by the rules of tests/e2e/cases/README.md.
+Output is byte-for-byte reproducible: fixed timestamps, identifiers derived from fixed seeds.
+"""
+import argparse
+import base64
+import hashlib
+import ipaddress
+import os
+import struct
+import sys
+
+EPOCH = 1700000000          # 2023-11-14 22:13:20 UTC, start of every capture
+LINKTYPE_ETHERNET = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Identifiers and digest arithmetic
+
+def token(*seed, length=10):
+    """A deterministic hex token standing for a random value (branch, tag, nonce, ...)."""
+    return hashlib.sha256("/".join(str(s) for s in seed).encode()).hexdigest()[:length]
+
+
+def branch(*seed):
+    return "z9hG4bK" + token("branch", *seed, length=12)
+
+
+def md5(text):
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def digest_response(username, realm, password, method, uri, nonce, cnonce, nc="00000001"):
+    """RFC 2617 qop=auth response, so that the credentials are real ones."""
+    ha1 = md5("%s:%s:%s" % (username, realm, password))
+    ha2 = md5("%s:%s" % (method, uri))
+    return md5("%s:%s:%s:%s:auth:%s" % (ha1, nonce, nc, cnonce, ha2))
+
+
+def challenge_header(realm, nonce, stale=False, algorithm="MD5", extra=""):
+    value = 'Digest realm="%s", nonce="%s", opaque="%s", algorithm=%s, qop="auth"' % (
+        realm, nonce, token("opaque", realm, length=16), algorithm)
+    if stale:
+        value += ", stale=true"
+    return value + extra
+
+
+def credentials_header(username, realm, nonce, uri, method, password="secret", cnonce_seed="c", nc="00000001",
+                       algorithm="MD5", response=None, extra=""):
+    cnonce = token("cnonce", cnonce_seed, nonce, length=16)
+    if response is None:
+        response = digest_response(username, realm, password, method, uri, nonce, cnonce, nc)
+    return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", algorithm=%s, '
+            'cnonce="%s", qop=auth, nc=%s%s' % (username, realm, nonce, uri, response, algorithm, cnonce, nc, extra))
+
+
+# ---------------------------------------------------------------------------------------------
+# SIP messages
+
+class Sip:
+    """One SIP message: start line, ordered headers, body. Content-Length is always computed."""
+
+    def __init__(self, start, headers, body=""):
+        self.start = start
+        self.headers = list(headers)
+        self.body = body
+
+    def get(self, name):
+        return [v for n, v in self.headers if n.lower() == name.lower()]
+
+    def encode(self):
+        lines = [self.start] + ["%s: %s" % (n, v) for n, v in self.headers if n != "Content-Length"]
+        lines.append("Content-Length: %d" % len(self.body.encode()))
+        return ("\r\n".join(lines) + "\r\n\r\n" + self.body).encode()
+
+
+def sdp(ip, port, session):
+    family = "IP6" if ":" in ip else "IP4"
+    return ("v=0\r\no=- %d %d IN %s %s\r\ns=-\r\nc=IN %s %s\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+            "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n"
+            % (session, session, family, ip, family, ip, port))
+
+
+def hostport(ip, port):
+    return "[%s]:%d" % (ip, port) if ":" in ip else "%s:%d" % (ip, port)
+
+
+class UA:
+    """A user agent (or a proxy hop) that writes requests; sent-by is what goes into its Via."""
+
+    def __init__(self, user, domain, ip, port=5060, transport="UDP", display=None, agent="Linphone/5.2.0"):
+        self.user, self.domain, self.ip, self.port = user, domain, ip, port
+        self.transport, self.display, self.agent = transport, display, agent
+
+    @property
+    def aor(self):
+        return "sip:%s@%s" % (self.user, self.domain)
+
+    def via(self, br, port=None, transport=None):
+        return "SIP/2.0/%s %s;branch=%s;rport" % (transport or self.transport,
+                                                   hostport(self.ip, port or self.port), br)
+
+    def request(self, method, ruri, call_id, cseq, br, from_tag, to_uri=None, to_tag=None, auth=(),
+                extra=(), body="", body_type="application/sdp", via_port=None, transport=None, more_vias=()):
+        name = '"%s" ' % self.display if self.display else ""
+        to = "<%s>" % (to_uri or ruri) + (";tag=%s" % to_tag if to_tag else "")
+        headers = [("Via", self.via(br, via_port, transport))] + [("Via", v) for v in more_vias]
+        headers += [("Max-Forwards", "70"),
+                    ("From", "%s<%s>;tag=%s" % (name, self.aor, from_tag)),
+                    ("To", to),
+                    ("Call-ID", call_id),
+                    ("CSeq", "%d %s" % (cseq, method))]
+        if method not in ("ACK", "BYE", "CANCEL", "MESSAGE"):
+            headers.append(("Contact", "<sip:%s@%s;transport=%s>" % (
+                self.user, hostport(self.ip, via_port or self.port), (transport or self.transport).lower())))
+        headers += list(auth)
+        headers += list(extra)
+        if method in ("INVITE", "REGISTER", "OPTIONS", "MESSAGE"):
+            headers.append(("Allow", "INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, INFO, UPDATE"))
+            headers.append(("User-Agent", self.agent))
+        if body:
+            headers.append(("Content-Type", body_type))
+        return Sip("%s %s SIP/2.0" % (method, ruri), headers, body)
+
+
+def forward(request, proxy_via, max_forwards=69, extra=()):
+    """The request as a proxy sends it on: its own Via on top, Max-Forwards decremented."""
+    headers = [("Via", proxy_via)]
+    for n, v in request.headers:
+        if n == "Max-Forwards":
+            v = str(max_forwards)
+        headers.append((n, v))
+    headers += list(extra)
+    return Sip(request.start, headers, request.body)
+
+
+def response(request, code, reason, to_tag=None, extra=(), body="", server="kamailio (5.6.3 (x86_64/linux))",
+             drop_vias=0):
+    """A response to request: Vias, From, To, Call-ID and CSeq copied, a To tag added unless 100."""
+    headers = []
+    vias = [v for n, v in request.headers if n == "Via"][drop_vias:]
+    headers += [("Via", v) for v in vias]
+    for n, v in request.headers:
+        if n in ("From", "Call-ID", "CSeq"):
+            headers.append((n, v))
+        elif n == "To":
+            if to_tag and ";tag=" not in v:
+                v += ";tag=" + to_tag
+            headers.append((n, v))
+    order = {"Via": 0, "From": 1, "To": 2, "Call-ID": 3, "CSeq": 4}
+    headers.sort(key=lambda h: order[h[0]])
+    headers += list(extra)
+    headers.append(("Server", server))
+    if body:
+        headers.append(("Content-Type", "application/sdp"))
+    return Sip("SIP/2.0 %d %s" % (code, reason), headers, body)
+
+
+def ack_for(invite, final):
+    """ACK for a non-2xx final response: same branch and CSeq number, To tag of the response."""
+    to = final.get("To")[0]
+    headers = [("Via", invite.get("Via")[0])]
+    for n, v in invite.headers:
+        if n == "Max-Forwards":
+            headers.append((n, v))
+        elif n == "From" or n == "Call-ID":
+            headers.append((n, v))
+        elif n == "To":
+            headers.append((n, to))
+    number = invite.get("CSeq")[0].split()[0]
+    headers.append(("CSeq", "%s ACK" % number))
+    order = {"Via": 0, "Max-Forwards": 1, "From": 2, "To": 3, "Call-ID": 4, "CSeq": 5}
+    headers.sort(key=lambda h: order[h[0]])
+    return Sip("ACK %s SIP/2.0" % invite.start.split()[1], headers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Packets
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return (~total) & 0xFFFF
+
+
+def mac(ip):
+    return b"\x02\x00" + hashlib.sha256(ip.encode()).digest()[:4]
+
+
+class Capture:
+    """Frames of one pcap, plus where each labelled SIP message went."""
+
+    def __init__(self, name, description):
+        self.name, self.description = name, description
+        self.frames = []            # (microseconds since EPOCH, bytes)
+        self.sip_count = []         # SIP messages per frame, as the SIP dissector will see them
+        self.marks = {}             # label -> (frame number, index in frame, microseconds)
+        self.expectations = []      # (label, fields)
+        self.comments = []
+        self.ip_id = {}
+
+    # -- link and network layers
+
+    def _next_id(self, src):
+        self.ip_id[src] = (self.ip_id.get(src, 0x1200 + int(token("ipid", src, length=3), 16)) + 1) & 0xFFFF
+        return self.ip_id[src]
+
+    def ip_packet(self, src, dst, proto, payload, ttl=64):
+        if ":" in src:
+            return struct.pack("!IHBB16s16s", 0x60000000, len(payload), proto, ttl,
+                               ipaddress.IPv6Address(src).packed, ipaddress.IPv6Address(dst).packed) + payload
+        header = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), self._next_id(src), 0x4000, ttl, proto, 0,
+                             ipaddress.IPv4Address(src).packed, ipaddress.IPv4Address(dst).packed)
+        header = header[:10] + struct.pack("!H", checksum(header)) + header[12:]
+        return header + payload
+
+    @staticmethod
+    def pseudo_header(src, dst, proto, length):
+        if ":" in src:
+            return (ipaddress.IPv6Address(src).packed + ipaddress.IPv6Address(dst).packed
+                    + struct.pack("!IxxxB", length, proto))
+        return ipaddress.IPv4Address(src).packed + ipaddress.IPv4Address(dst).packed + struct.pack("!xBH", proto, length)
+
+    def udp_packet(self, src, dst, payload):
+        (sip, sport), (dip, dport) = src, dst
+        segment = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+        value = checksum(self.pseudo_header(sip, dip, 17, len(segment)) + segment) or 0xFFFF
+        segment = segment[:6] + struct.pack("!H", value) + segment[8:]
+        return self.ip_packet(sip, dip, 17, segment)
+
+    def ethernet(self, src_ip, dst_ip, packet, vlan=None):
+        ethertype = 0x86DD if ":" in src_ip else 0x0800
+        frame = mac(dst_ip) + mac(src_ip)
+        if vlan is not None:
+            frame += struct.pack("!HH", 0x8100, vlan)
+        return frame + struct.pack("!H", ethertype) + packet
+
+    def add_frame(self, t, data, messages=(), labels=()):
+        usec = int(round(t * 1e6))
+        assert not self.frames or usec >= self.frames[-1][0], "frames must be in time order"
+        self.frames.append((usec, data))
+        self.sip_count.append(len(messages))
+        number = len(self.frames)
+        for index, label in enumerate(labels, 1):
+            if label:
+                assert label not in self.marks, label
+                self.marks[label] = (number, index, usec)
+        return number
+
+    # -- what scenarios call
+
+    def udp(self, t, src, dst, message, label=None):
+        payload = message.encode()
+        return self.add_frame(t, self.ethernet(src[0], dst[0], self.udp_packet(src, dst, payload)), [message], [label])
+
+    def duplicate_in_gtp(self, t, src, dst, message, label=None, teid=0x1a2b3c4d):
+        """The same IP packet again, tunnelled in GTP-U between an eNodeB and an SGW (a second capture point)."""
+        inner = self.udp_packet(src, dst, message.encode())
+        gtp = struct.pack("!BBHI", 0x30, 0xFF, len(inner), teid) + inner
+        outer = self.udp_packet(("172.16.0.1", 2152), ("172.16.0.2", 2152), gtp)
+        return self.add_frame(t, self.ethernet("172.16.0.1", "172.16.0.2", outer), [message], [label])
+
+    def icmp_port_unreachable(self, t, router, quoted_src, quoted_dst, message):
+        """ICMP destination unreachable from router, quoting the whole IPv4/UDP packet that carried message."""
+        quoted = self.udp_packet(quoted_src, quoted_dst, message.encode())
+        body = struct.pack("!BBHI", 3, 3, 0, 0) + quoted
+        body = body[:2] + struct.pack("!H", checksum(body)) + body[4:]
+        packet = self.ip_packet(router, quoted_src[0], 1, body)
+        return self.add_frame(t, self.ethernet(router, quoted_src[0], packet), [], [])
+
+    def tcp(self, t, client, server):
+        return TcpConnection(self, t, client, server)
+
+    # -- expectations
+
+    def expect(self, label, **fields):
+        self.expectations.append((label, fields))
+
+    def frame_of(self, label):
+        return self.marks[label][0]
+
+    def time_of(self, label):
+        return self.marks[label][2]
+
+    def key(self, label):
+        number, index, _ = self.marks[label]
+        return str(number) if self.sip_count[number - 1] == 1 else "%d/%d" % (number, index)
+
+
+class TcpConnection:
+    """A TCP connection opened with a real 3-way handshake; send() keeps seq/ack numbers right."""
+
+    MSS = b"\x02\x04\x05\xb4"
+
+    def __init__(self, capture, t, client, server):
+        self.capture, self.client, self.server = capture, client, server
+        self.seq = {client: int(token("isn", client, length=8), 16), server: int(token("isn", server, length=8), 16)}
+        self._segment(t, client, 0x02, b"", ack=0, options=self.MSS)
+        self.seq[client] += 1
+        self._segment(t + 0.000250, server, 0x12, b"", options=self.MSS)
+        self.seq[server] += 1
+        self._segment(t + 0.000500, client, 0x10, b"")
+
+    def send(self, t, from_client, messages, labels=None):
+        """One PSH/ACK segment carrying one or more complete SIP messages."""
+        labels = labels or [None] * len(messages)
+        payload = b"".join(m.encode() for m in messages)
+        sender = self.client if from_client else self.server
+        return self._segment(t, sender, 0x18, payload, messages=messages, labels=labels)
+
+    def _segment(self, t, sender, flags, payload, ack=None, options=b"", messages=(), labels=()):
+        receiver = self.server if sender == self.client else self.client
+        if ack is None:
+            ack = self.seq[receiver] & 0xFFFFFFFF
+        (sip, sport), (dip, dport) = sender, receiver
+        header = struct.pack("!HHIIBBHHH", sport, dport, self.seq[sender] & 0xFFFFFFFF, ack,
+                             ((20 + len(options)) // 4) << 4, flags, 64240, 0, 0) + options
+        segment = header + payload
+        value = checksum(Capture.pseudo_header(sip, dip, 6, len(segment)) + segment)
+        segment = segment[:16] + struct.pack("!H", value) + segment[18:]
+        packet = self.capture.ip_packet(sip, dip, 6, segment)
+        number = self.capture.add_frame(t, self.capture.ethernet(sip, dip, packet), messages, labels)
+        self.seq[sender] += len(payload)
+        return number
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", "result_frame")
+ORDER = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
+         "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic", "experts")
+FINAL_VIEW_EXPERTS = {"missing_retry", "no_ack", "retry_unanswered", "challenge_answered"}
+
+
+def write_pcap(capture, path):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_ETHERNET))
+        for usec, data in capture.frames:
+            f.write(struct.pack("<IIII", EPOCH + usec // 1000000, usec % 1000000, len(data), len(data)))
+            f.write(data)
+
+
+def resolve(capture, fields):
+    """Labels to frame numbers, ttr=(challenge, retry) to time_to_retry, roles with spaces to underscores."""
+    out = {}
+    for name, value in fields.items():
+        if name in FRAME_FIELDS:
+            out[name] = capture.frame_of(value)
+        elif name == "ttr":
+            delta = capture.time_of(value[1]) - capture.time_of(value[0])
+            out["time_to_retry"] = "%d.%06d000" % (delta // 1000000, delta % 1000000)
+        elif name == "experts":
+            out[name] = sorted(value.split(",")) if value else []
+        else:
+            out[name] = value
+    return out
+
+
+def single_pass(frame, fields):
+    """What a single pass shows: no link to a later frame, no outcome, no final-view expert (README)."""
+    role = fields["role"]
+    if role == "request":
+        return None
+    if role == "request_retransmission" and fields.get("challenge_frame", 0) > frame:
+        return None
+    out = dict(fields)
+    if role == "challenge":
+        for name in ("retry_frame", "result_frame", "result_code", "ack_frame", "time_to_retry"):
+            out.pop(name, None)
+        out["outcome"] = "unknown"
+    if role == "retry":
+        out.pop("result_frame", None)
+        out.pop("result_code", None)
+    out["experts"] = [e for e in out.get("experts", []) if e not in FINAL_VIEW_EXPERTS]
+    return out
+
+
+def render(fields):
+    if fields is None:
+        return "none"
+    parts = []
+    for name in ORDER:
+        if name == "experts":
+            if fields.get("experts"):
+                parts.append("experts=" + ",".join(fields["experts"]))
+        elif name in fields:
+            parts.append("%s=%s" % (name, fields[name]))
+    return " ".join(parts)
+
+
+def write_case(capture, path):
+    lines = ["# %s" % capture.description,
+             "# Generated by tests/tools/gen_pcaps.py; edit the scenario there, not this file."]
+    lines += ["# %s" % c for c in capture.comments]
+    lines += ["pcap: %s.pcap" % capture.name, ""]
+    overrides = []
+    rows = []
+    for label, fields in capture.expectations:
+        resolved = resolve(capture, fields)
+        frame = capture.frame_of(label)
+        rows.append((capture.marks[label][:2], capture.key(label), resolved, frame))
+    rows.sort(key=lambda r: r[0])
+    seen = set()
+    for _, key, resolved, frame in rows:
+        assert key not in seen, (capture.name, key)
+        seen.add(key)
+        lines.append("%s %s" % (key, render(resolved)))
+        single = render(single_pass(frame, resolved))
+        if single != render(resolved):
+            overrides.append("%s %s" % (key, single))
+    if overrides:
+        lines += ["", "[single-pass]"] + overrides
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Common cast
+
+DOMAIN = "example.com"
+PROXY = ("192.168.1.1", 5060)            # Kamailio proxy and registrar of example.com
+BOB_URI = "sip:bob@example.com"
+BOB_CONTACT = "sip:bob@192.168.1.20:5060"
+
+
+def alice(transport="UDP"):
+    return UA("alice", DOMAIN, "192.168.1.10", 5060, transport, display="Alice")
+
+
+def call_id(name, n=1, host="192.168.1.10"):
+    return "%s@%s" % (token("callid", name, n, length=20), host)
+
+
+def nonce(name, n=1):
+    return token("nonce", name, n, length=32)
+
+
+def invite(ua, cid, cseq, br, tag, auth=()):
+    return ua.request("INVITE", BOB_URI, cid, cseq, br, tag, auth=auth, body=sdp(ua.ip, 40000, 4711))
+
+
+def register(ua, cid, cseq, br, tag, auth=(), extra=(), via_port=None, transport=None, registrar=DOMAIN):
+    return ua.request("REGISTER", "sip:" + registrar, cid, cseq, br, tag, to_uri=ua.aor, auth=auth,
+                      extra=[("Expires", "3600")] + list(extra), via_port=via_port, transport=transport)
+
+
+def proxy_auth(ua, realm, nonce_value, method="INVITE", uri=BOB_URI, header="Proxy-Authorization", **kw):
+    return (header, credentials_header(ua.user, realm, nonce_value, uri, method, **kw))
+
+
+def www_auth(ua, realm, nonce_value, method="REGISTER", uri="sip:" + DOMAIN, **kw):
+    return ("Authorization", credentials_header(ua.user, realm, nonce_value, uri, method, **kw))
+
+
+def c407(request, realm, nonce_value, tag, stale=False):
+    return response(request, 407, "Proxy Authentication Required", tag,
+                    [("Proxy-Authenticate", challenge_header(realm, nonce_value, stale))])
+
+
+def c401(request, realm, nonce_value, tag, stale=False):
+    return response(request, 401, "Unauthorized", tag, [("WWW-Authenticate", challenge_header(realm, nonce_value, stale))])
+
+
+def ok_register(request, tag, ua):
+    return response(request, 200, "OK", tag, [("Contact", "<sip:%s@%s>;expires=3600" % (ua.user, hostport(ua.ip, ua.port)))])
+
+
+def ok_invite(request, tag):
+    return response(request, 200, "OK", tag, [("Contact", "<%s>" % BOB_CONTACT)], body=sdp("192.168.1.20", 30000, 9001))
+
+
+def options_keepalive(cap, t, ua, n):
+    """An unrelated, unchallenged OPTIONS ping with its 200 (own Call-ID): no SIPAUTH tree."""
+    src = (ua.ip, ua.port)
+    req = ua.request("OPTIONS", "sip:" + DOMAIN, call_id(cap.name, 100 + n), 1, branch(cap.name, "opt", n),
+                     token("tag", cap.name, "opt", n, length=8), to_uri="sip:" + DOMAIN)
+    cap.udp(t, src, PROXY, req)
+    cap.udp(t + 0.002, PROXY, src, response(req, 200, "OK", token("tag", cap.name, "optok", n, length=8)))
+
+
+def invite_challenged(cap, ua, t, cid, tag, realm="example.com", n=1, label="", cseq=1, trying=True):
+    """INVITE (label+'req') -> [100] -> 407 (label+'chal') -> ACK (label+'ack'); returns (invite, 407)."""
+    src = (ua.ip, ua.port)
+    req = invite(ua, cid, cseq, branch(cap.name, label, "inv", n), tag)
+    cap.udp(t, src, PROXY, req, label + "req")
+    if trying:
+        cap.udp(t + 0.002, PROXY, src, response(req, 100, "Trying"))
+    chal = c407(req, realm, nonce(cap.name, label + str(n)), token("tag", cap.name, label, "407", n, length=8))
+    cap.udp(t + 0.010, PROXY, src, chal, label + "chal")
+    cap.udp(t + 0.011, src, PROXY, ack_for(req, chal), label + "ack")
+    return req, chal
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: each returns a Capture with its frames and expectations
+
+SCENARIOS = []
+
+
+def scenario(description):
+    def register_scenario(fn):
+        SCENARIOS.append((fn.__name__.replace("_", "-"), description, fn))
+        return fn
+    return register_scenario
+
+
+@scenario("REGISTER -> 401 -> REGISTER CSeq+1 with Authorization -> 200: one accepted flow")
+def register_401_ok(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    chal = c401(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "401", length=8))
+    cap.udp(0.004, PROXY, src, chal, "chal")
+    retry = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(0.124, src, PROXY, retry, "retry")
+    cap.udp(0.130, PROXY, src, ok_register(retry, token("tag", cap.name, "200", length=8), ua), "ok")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req", retry_frame="retry",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted", experts="challenge_answered")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("INVITE -> 100 -> 407 -> ACK -> INVITE CSeq+1 with Proxy-Authorization -> 100 -> 180 -> 200 -> ACK -> BYE -> 200: "
+          "accepted; 1xx, the 2xx ACK and the BYE are not in the flow")
+def invite_407_ok(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req, chal = invite_challenged(cap, ua, 0.0, cid, tag)
+    retry = invite(ua, cid, 2, branch(cap.name, "retry"), tag,
+                   auth=[proxy_auth(ua, DOMAIN, nonce(cap.name, "1"))])
+    cap.udp(0.131, src, PROXY, retry, "retry")
+    cap.udp(0.133, PROXY, src, response(retry, 100, "Trying"))
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(0.350, PROXY, src, response(retry, 180, "Ringing", bob_tag, [("Contact", "<%s>" % BOB_CONTACT)]))
+    cap.udp(2.480, PROXY, src, ok_invite(retry, bob_tag), "ok")
+    cap.udp(2.482, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag, auth=[proxy_auth(ua, DOMAIN, nonce(cap.name, "1"), "ACK",
+                                                                           nc="00000002")]))
+    bye = ua.request("BYE", BOB_CONTACT, cid, 3, branch(cap.name, "bye"), tag, to_uri=BOB_URI, to_tag=bob_tag)
+    cap.udp(12.500, src, PROXY, bye)
+    cap.udp(12.530, PROXY, src, response(bye, 200, "OK"))
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               retry_frame="retry", result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("INVITE -> 407 -> ACK, then 40 s of unrelated OPTIONS keepalives: missing retry")
+def invite_407_no_retry(cap):
+    ua = alice()
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    invite_challenged(cap, ua, 0.0, cid, tag, trying=False)
+    for n in range(4):
+        options_keepalive(cap, 10.0 * (n + 1), ua, n)
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               outcome="no_retry", experts="missing_retry")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+
+
+@scenario("REGISTER -> 401, the UA starts over with a new REGISTER (CSeq+1, no credentials) -> 401 -> retry -> 200: "
+          "flow 1 is a missing retry, flow 2 is accepted")
+def register_401_no_retry_restart(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req1 = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req1, "req1")
+    cap.udp(0.004, PROXY, src, c401(req1, DOMAIN, nonce(cap.name, 1), token("tag", cap.name, 1, length=8)), "chal1")
+    req2 = register(ua, cid, 2, branch(cap.name, 2), tag)
+    cap.udp(5.000, src, PROXY, req2, "req2")
+    cap.udp(5.004, PROXY, src, c401(req2, DOMAIN, nonce(cap.name, 2), token("tag", cap.name, 2, length=8)), "chal2")
+    retry = register(ua, cid, 3, branch(cap.name, 3), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, 2))])
+    cap.udp(5.104, src, PROXY, retry, "retry")
+    cap.udp(5.110, PROXY, src, ok_register(retry, token("tag", cap.name, "200", length=8), ua), "ok")
+
+    cap.expect("req1", flow=1, role="request", challenge_frame="chal1")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req1",
+               outcome="no_retry", experts="missing_retry")
+    cap.expect("req2", flow=2, role="request", challenge_frame="chal2", retry_frame="retry")
+    cap.expect("chal2", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="req2",
+               retry_frame="retry", result_frame="ok", result_code=200, ttr=("chal2", "retry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("retry", flow=2, role="retry", attempt=1, challenge_code=401, request_frame="req2",
+               challenge_frame="chal2", result_frame="ok", result_code=200, ttr=("chal2", "retry"))
+    cap.expect("ok", flow=2, role="result", request_frame="retry", challenge_frame="chal2")
+
+
+@scenario("wrong password: INVITE -> 407 -> ACK, three retries each challenged again (new nonce, not stale), then "
+          "the UA gives up: attempts 1-4, challenge_loop from the 3rd challenge on, the last one a missing retry")
+def invite_407_loop(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    requests = {}
+    t = 0.0
+    for n in range(1, 5):
+        prev = "chal%d" % (n - 1)
+        auth = [proxy_auth(ua, DOMAIN, nonce(cap.name, n - 1), password="wrong")] if n > 1 else []
+        req = invite(ua, cid, n, branch(cap.name, n), tag, auth=auth)
+        cap.udp(t, src, PROXY, req, "req%d" % n)
+        chal = c407(req, DOMAIN, nonce(cap.name, n), token("tag", cap.name, n, length=8))
+        cap.udp(t + 0.008, PROXY, src, chal, "chal%d" % n)
+        cap.udp(t + 0.009, src, PROXY, ack_for(req, chal), "ack%d" % n)
+        requests[n] = req
+        t += 0.158
+
+    cap.expect("req1", flow=1, role="request", challenge_frame="chal1", retry_frame="req2")
+    for n in range(1, 5):
+        chal, req = "chal%d" % n, "req%d" % n
+        experts = []
+        if n > 1:
+            experts.append("retry_challenged")
+        if n >= 3:
+            experts.append("challenge_loop")
+        fields = dict(flow=1, role="challenge", attempt=n, challenge_code=407, request_frame=req, ack_frame="ack%d" % n)
+        if n < 4:
+            nxt = "req%d" % (n + 1)
+            fields.update(retry_frame=nxt, result_frame="chal%d" % (n + 1), result_code=407, ttr=(chal, nxt),
+                          outcome="challenged_again")
+            cap.expect(nxt, flow=1, role="retry", attempt=n, challenge_code=407, request_frame=req, challenge_frame=chal,
+                       result_frame="chal%d" % (n + 1), result_code=407, ttr=(chal, nxt))
+        else:
+            fields.update(outcome="no_retry")
+            experts.append("missing_retry")
+        cap.expect(chal, experts=",".join(experts), **fields)
+        cap.expect("ack%d" % n, flow=1, role="ACK", request_frame=req, challenge_frame=chal)
+
+
+@scenario("REGISTER over TCP -> 401 -> retry -> 401 stale=true with a new nonce -> retry with the new nonce -> 200: "
+          "attempt 2 is a stale-nonce refresh, not a refused password")
+def register_401_stale(cap):
+    ua = alice("TCP")
+    src = ("192.168.1.10", 50432)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    conn = cap.tcp(0.0, src, PROXY)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    conn.send(0.001, True, [req], ["req"])
+    conn.send(0.005, False, [c401(req, DOMAIN, nonce(cap.name, 1), token("tag", cap.name, 1, length=8))], ["chal1"])
+    retry1 = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, 1))])
+    conn.send(0.105, True, [retry1], ["retry1"])
+    conn.send(0.109, False, [c401(retry1, DOMAIN, nonce(cap.name, 2), token("tag", cap.name, 2, length=8), stale=True)],
+              ["chal2"])
+    retry2 = register(ua, cid, 3, branch(cap.name, 3), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, 2))])
+    conn.send(0.209, True, [retry2], ["retry2"])
+    conn.send(0.215, False, [ok_register(retry2, token("tag", cap.name, "200", length=8), ua)], ["ok"])
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal1", retry_frame="retry1")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req",
+               retry_frame="retry1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"),
+               outcome="challenged_again")
+    cap.expect("retry1", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req",
+               challenge_frame="chal1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"))
+    cap.expect("chal2", flow=1, role="challenge", attempt=2, challenge_code=401, request_frame="retry1",
+               retry_frame="retry2", result_frame="ok", result_code=200, ttr=("chal2", "retry2"), outcome="accepted",
+               experts="stale_nonce,challenge_answered")
+    cap.expect("retry2", flow=1, role="retry", attempt=2, challenge_code=401, request_frame="retry1",
+               challenge_frame="chal2", result_frame="ok", result_code=200, ttr=("chal2", "retry2"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry2", challenge_frame="chal2")
+
+
+@scenario("INVITE -> 407 -> ACK -> retry -> 403 -> ACK: rejected, retry_failed on the 403; the ACK of the 403 "
+          "is not in the flow (it acknowledges no challenge)")
+def invite_407_retry_403(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    invite_challenged(cap, ua, 0.0, cid, tag, trying=False)
+    retry = invite(ua, cid, 2, branch(cap.name, "retry"), tag, auth=[proxy_auth(ua, DOMAIN, nonce(cap.name, "1"))])
+    cap.udp(0.090, src, PROXY, retry, "retry")
+    forbidden = response(retry, 403, "Forbidden", token("tag", cap.name, "403", length=8))
+    cap.udp(0.095, PROXY, src, forbidden, "no")
+    cap.udp(0.096, src, PROXY, ack_for(retry, forbidden))
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               retry_frame="retry", result_frame="no", result_code=403, ttr=("chal", "retry"), outcome="rejected")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="no", result_code=403, ttr=("chal", "retry"))
+    cap.expect("no", flow=1, role="result", request_frame="retry", challenge_frame="chal", experts="retry_failed")
+
+
+@scenario("REGISTER -> 401 -> retry, then no response until the end of the capture: retry unanswered")
+def register_401_retry_unanswered(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.udp(0.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name), token("tag", cap.name, length=8)), "chal")
+    retry = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(0.074, src, PROXY, retry, "retry")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req", retry_frame="retry",
+               ttr=("chal", "retry"), outcome="retry_unanswered")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req", challenge_frame="chal",
+               ttr=("chal", "retry"), experts="retry_unanswered")
+
+
+@scenario("UDP retransmissions: INVITE twice, 407 twice (+0.5 s), two ACKs, the retry twice, 200: "
+          "copies point to the first transmission, the 407 copy is flagged challenge_retransmitted")
+def retransmissions(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = invite(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.000, src, PROXY, req, "req")
+    cap.udp(0.500, src, PROXY, req, "req_rtx")
+    chal = c407(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "407", length=8))
+    cap.udp(0.520, PROXY, src, chal, "chal")
+    cap.udp(1.020, PROXY, src, chal, "chal_rtx")
+    ack = ack_for(req, chal)
+    cap.udp(1.030, src, PROXY, ack, "ack1")
+    cap.udp(1.050, src, PROXY, ack, "ack2")
+    retry = invite(ua, cid, 2, branch(cap.name, 2), tag, auth=[proxy_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(1.500, src, PROXY, retry, "retry")
+    cap.udp(2.000, src, PROXY, retry, "retry_rtx")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(2.100, PROXY, src, ok_invite(retry, bob_tag), "ok")
+    cap.udp(2.101, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag))
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("req_rtx", flow=1, role="request_retransmission", request_frame="req", challenge_frame="chal")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack1",
+               retry_frame="retry", result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("chal_rtx", flow=1, role="challenge_retransmission", attempt=1, challenge_code=407, request_frame="req",
+               challenge_frame="chal", experts="challenge_retransmitted")
+    cap.expect("ack1", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("ack2", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("retry_rtx", flow=1, role="request_retransmission", request_frame="retry", challenge_frame="chal")
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("INVITE -> 407 without Proxy-Authenticate -> ACK, no retry: missing_challenge_header and missing_retry")
+def missing_challenge_header(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = invite(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    chal = response(req, 407, "Proxy Authentication Required", token("tag", cap.name, "407", length=8))
+    cap.udp(0.006, PROXY, src, chal, "chal")
+    cap.udp(0.007, src, PROXY, ack_for(req, chal), "ack")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               outcome="no_retry", experts="missing_challenge_header,missing_retry")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+
+
+@scenario("INVITE -> 407 -> ACK -> retry carrying Authorization instead of Proxy-Authorization -> 200: "
+          "still the retry, flagged wrong_header")
+def wrong_header(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    invite_challenged(cap, ua, 0.0, cid, tag, trying=False)
+    retry = invite(ua, cid, 2, branch(cap.name, "retry"), tag,
+                   auth=[proxy_auth(ua, DOMAIN, nonce(cap.name, "1"), header="Authorization")])
+    cap.udp(0.210, src, PROXY, retry, "retry")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(1.900, PROXY, src, ok_invite(retry, bob_tag), "ok")
+    cap.udp(1.902, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag))
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               retry_frame="retry", result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), experts="wrong_header")
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("REGISTER CSeq 2 -> 401 -> retry with a new branch but CSeq 2 again -> 200: linked, cseq_not_incremented")
+def cseq_not_incremented(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = register(ua, cid, 2, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.udp(0.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name), token("tag", cap.name, length=8)), "chal")
+    retry = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(0.054, src, PROXY, retry, "retry")
+    cap.udp(0.060, PROXY, src, ok_register(retry, token("tag", cap.name, "200", length=8), ua), "ok")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req", retry_frame="retry",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted", experts="challenge_answered")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), experts="cseq_not_incremented")
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("two Call-IDs: (a) INVITE -> 407 realm a.example -> retry with another nonce -> 200 (nonce_mismatch); "
+          "(b) REGISTER -> 401 realm b.example -> retry with realm other.example and the right nonce -> 403 "
+          "(realm_mismatch, retry_failed)")
+def nonce_realm_mismatch(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid_a, tag_a = call_id(cap.name, "a"), token("tag", cap.name, "a", length=8)
+    invite_challenged(cap, ua, 0.0, cid_a, tag_a, realm="a.example", label="a", trying=False)
+    retry_a = invite(ua, cid_a, 2, branch(cap.name, "a", "retry"), tag_a, auth=[proxy_auth(ua, "a.example", "deadbeef")])
+    cap.udp(0.150, src, PROXY, retry_a, "aretry")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(1.150, PROXY, src, ok_invite(retry_a, bob_tag), "aok")
+    cap.udp(1.152, src, PROXY, ua.request("ACK", BOB_CONTACT, cid_a, 2, branch(cap.name, "ack2xx"), tag_a,
+                                          to_uri=BOB_URI, to_tag=bob_tag))
+
+    cid_b, tag_b = call_id(cap.name, "b"), token("tag", cap.name, "b", length=8)
+    req_b = register(ua, cid_b, 1, branch(cap.name, "b", 1), tag_b)
+    cap.udp(3.000, src, PROXY, req_b, "breq")
+    cap.udp(3.004, PROXY, src, c401(req_b, "b.example", nonce(cap.name, "b"), token("tag", cap.name, "b401", length=8)),
+            "bchal")
+    retry_b = register(ua, cid_b, 2, branch(cap.name, "b", 2), tag_b,
+                       auth=[www_auth(ua, "other.example", nonce(cap.name, "b"))])
+    cap.udp(3.084, src, PROXY, retry_b, "bretry")
+    cap.udp(3.090, PROXY, src, response(retry_b, 403, "Forbidden", token("tag", cap.name, "b403", length=8)), "bno")
+
+    cap.expect("areq", flow=1, role="request", challenge_frame="achal", retry_frame="aretry")
+    cap.expect("achal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="areq", ack_frame="aack",
+               retry_frame="aretry", result_frame="aok", result_code=200, ttr=("achal", "aretry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("aack", flow=1, role="ACK", request_frame="areq", challenge_frame="achal")
+    cap.expect("aretry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="areq",
+               challenge_frame="achal", result_frame="aok", result_code=200, ttr=("achal", "aretry"),
+               experts="nonce_mismatch")
+    cap.expect("aok", flow=1, role="result", request_frame="aretry", challenge_frame="achal")
+    cap.expect("breq", flow=2, role="request", challenge_frame="bchal", retry_frame="bretry")
+    cap.expect("bchal", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="breq",
+               retry_frame="bretry", result_frame="bno", result_code=403, ttr=("bchal", "bretry"), outcome="rejected")
+    cap.expect("bretry", flow=2, role="retry", attempt=1, challenge_code=401, request_frame="breq",
+               challenge_frame="bchal", result_frame="bno", result_code=403, ttr=("bchal", "bretry"),
+               experts="realm_mismatch")
+    cap.expect("bno", flow=2, role="result", request_frame="bretry", challenge_frame="bchal", experts="retry_failed")
+
+
+@scenario("forking proxy: INVITE -> one 407 with two Proxy-Authenticate (east.example, west.example) -> ACK -> "
+          "retry with two Proxy-Authorization, one per realm -> 200: accepted, no mismatch")
+def forking_two_realms(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = invite(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    east, west = nonce(cap.name, "east"), nonce(cap.name, "west")
+    chal = response(req, 407, "Proxy Authentication Required", token("tag", cap.name, "407", length=8),
+                    [("Proxy-Authenticate", challenge_header("east.example", east)),
+                     ("Proxy-Authenticate", challenge_header("west.example", west))])
+    cap.udp(0.030, PROXY, src, chal, "chal")
+    cap.udp(0.031, src, PROXY, ack_for(req, chal), "ack")
+    retry = invite(ua, cid, 2, branch(cap.name, 2), tag,
+                   auth=[proxy_auth(ua, "east.example", east), proxy_auth(ua, "west.example", west)])
+    cap.udp(0.161, src, PROXY, retry, "retry")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(2.000, PROXY, src, ok_invite(retry, bob_tag), "ok")
+    cap.udp(2.002, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag))
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               retry_frame="retry", result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+# ---------------------------------------------------------------------------------------------
+# IMS cast (TS 24.229): UE, P-CSCF, I-CSCF of the test PLMN 001/01
+
+IMS_REALM = "ims.mnc001.mcc001.3gppnetwork.org"
+PCSCF = ("10.0.0.2", 5060)
+ICSCF = ("10.0.0.3", 5060)
+
+
+def ims_ue(imsi, ip, port=5060, transport="UDP"):
+    return UA(imsi, IMS_REALM, ip, port, transport, agent="OpenIMS-UE/1.0 (VoLTE)")
+
+
+def impi(ue):
+    return "%s@%s" % (ue.user, IMS_REALM)
+
+
+def aka_nonce(*seed):
+    """base64(RAND || AUTN), 32 bytes, as an HSS would mint it."""
+    return base64.b64encode(hashlib.sha256(("aka/" + "/".join(map(str, seed))).encode()).digest()).decode()
+
+
+def ims_initial_auth(ue):
+    return ("Authorization", 'Digest username="%s", realm="%s", uri="sip:%s", nonce="", response=""'
+            % (impi(ue), IMS_REALM, IMS_REALM))
+
+
+def ims_auth(ue, nonce_value, extra=""):
+    return ("Authorization", credentials_header(impi(ue), IMS_REALM, nonce_value, "sip:" + IMS_REALM, "REGISTER",
+                                                password=token("res", nonce_value, length=16),
+                                                algorithm="AKAv1-MD5", extra=extra))
+
+
+def ims_challenge(request, nonce_value, tag, with_keys=True, extra=()):
+    keys = ""
+    if with_keys:
+        keys = ', ck="%s", ik="%s"' % (token("ck", nonce_value, length=32), token("ik", nonce_value, length=32))
+    return response(request, 401, "Unauthorized", tag,
+                    [("WWW-Authenticate", challenge_header(IMS_REALM, nonce_value, algorithm="AKAv1-MD5", extra=keys))]
+                    + list(extra), server="Kamailio P-CSCF")
+
+
+def ims_register(ue, cid, cseq, br, tag, auth, extra=(), via_port=None, transport=None):
+    return register(ue, cid, cseq, br, tag, auth=[auth],
+                    extra=[("Supported", "path, sec-agree"), ("Require", "sec-agree"),
+                           ("Proxy-Require", "sec-agree")] + list(extra),
+                    via_port=via_port, transport=transport, registrar=IMS_REALM)
+
+
+def sec_client(port_c, port_s):
+    return ("Security-Client", "ipsec-3gpp;alg=hmac-sha-1-96;ealg=null;spi-c=%d;spi-s=%d;port-c=%d;port-s=%d;prot=esp;mod=trans"
+            % (port_c * 10 + 1, port_s * 10 + 2, port_c, port_s))
+
+
+SEC_SERVER = ("Security-Server", "ipsec-3gpp;q=0.1;alg=hmac-sha-1-96;ealg=null;spi-c=62001;spi-s=62002;"
+              "port-c=6200;port-s=6101;prot=esp;mod=trans")
+SEC_VERIFY = ("Security-Verify", SEC_SERVER[1])
+
+
+def ims_ok(request, tag, ue, port):
+    return response(request, 200, "OK", tag,
+                    [("Contact", "<sip:%s@%s>;expires=600000" % (ue.user, hostport(ue.ip, port))),
+                     ("P-Associated-URI", "<sip:%s@%s>, <tel:+15551234567>" % (ue.user, IMS_REALM)),
+                     ("Service-Route", "<sip:orig@scscf.%s:6060;lr>" % IMS_REALM)], server="Kamailio P-CSCF")
+
+
+@scenario("IMS AKA: UE REGISTER with empty credentials -> 401 AKAv1-MD5 (ck, ik) -> retry over TCP from the "
+          "protected ports (6100 -> 6101) -> 200; a second UE answers with auts (resync) -> 401 new nonce -> "
+          "retry -> 200: empty-nonce REGISTERs are requests, not retries; aka_resync on the auts retry")
+def ims_aka_register(cap):
+    ue1 = ims_ue("001011234567895", "10.0.0.1")
+    src1 = (ue1.ip, 5060)
+    cid1, tag1 = call_id(cap.name, 1, ue1.ip), token("tag", cap.name, 1, length=8)
+    req1 = ims_register(ue1, cid1, 1, branch(cap.name, 1, 1), tag1, ims_initial_auth(ue1),
+                        extra=[sec_client(6100, 6102)])
+    cap.udp(0.0, src1, PCSCF, req1, "req1")
+    n1 = aka_nonce(cap.name, 1)
+    cap.udp(0.180, PCSCF, src1, ims_challenge(req1, n1, token("tag", cap.name, "401", 1, length=8),
+                                               extra=[SEC_SERVER]), "chal1")
+    conn = cap.tcp(0.420, (ue1.ip, 6100), ("10.0.0.2", 6101))
+    retry1 = ims_register(ue1, cid1, 2, branch(cap.name, 1, 2), tag1, ims_auth(ue1, n1),
+                          extra=[sec_client(6100, 6102), SEC_VERIFY], via_port=6102, transport="TCP")
+    conn.send(0.421, True, [retry1], ["retry1"])
+    conn.send(0.610, False, [ims_ok(retry1, token("tag", cap.name, "200", 1, length=8), ue1, 6102)], ["ok1"])
+
+    ue2 = ims_ue("001011234567896", "10.0.0.5")
+    src2, prot2 = (ue2.ip, 5060), (ue2.ip, 6300)
+    cid2, tag2 = call_id(cap.name, 2, ue2.ip), token("tag", cap.name, 2, length=8)
+    req2 = ims_register(ue2, cid2, 1, branch(cap.name, 2, 1), tag2, ims_initial_auth(ue2),
+                        extra=[sec_client(6300, 6302)])
+    cap.udp(3.000, src2, PCSCF, req2, "req2")
+    n2a, n2b = aka_nonce(cap.name, "2a"), aka_nonce(cap.name, "2b")
+    cap.udp(3.170, PCSCF, src2, ims_challenge(req2, n2a, token("tag", cap.name, "401", "2a", length=8),
+                                               extra=[SEC_SERVER]), "chal2a")
+    auts = ', auts="%s"' % aka_nonce(cap.name, "auts")[:20]
+    resync = ims_register(ue2, cid2, 2, branch(cap.name, 2, 2), tag2, ims_auth(ue2, n2a, extra=auts),
+                          extra=[sec_client(6300, 6302), SEC_VERIFY], via_port=6302)
+    cap.udp(3.400, prot2, ("10.0.0.2", 6101), resync, "resync")
+    cap.udp(3.590, ("10.0.0.2", 6101), prot2, ims_challenge(resync, n2b, token("tag", cap.name, "401", "2b", length=8),
+                                                             extra=[SEC_SERVER]), "chal2b")
+    retry2 = ims_register(ue2, cid2, 3, branch(cap.name, 2, 3), tag2, ims_auth(ue2, n2b),
+                          extra=[sec_client(6300, 6302), SEC_VERIFY], via_port=6302)
+    cap.udp(3.800, prot2, ("10.0.0.2", 6101), retry2, "retry2")
+    cap.udp(3.990, ("10.0.0.2", 6101), prot2, ims_ok(retry2, token("tag", cap.name, "200", 2, length=8), ue2, 6302),
+            "ok2")
+
+    cap.expect("req1", flow=1, role="request", challenge_frame="chal1", retry_frame="retry1")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req1",
+               retry_frame="retry1", result_frame="ok1", result_code=200, ttr=("chal1", "retry1"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("retry1", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req1",
+               challenge_frame="chal1", result_frame="ok1", result_code=200, ttr=("chal1", "retry1"))
+    cap.expect("ok1", flow=1, role="result", request_frame="retry1", challenge_frame="chal1")
+    cap.expect("req2", flow=2, role="request", challenge_frame="chal2a", retry_frame="resync")
+    cap.expect("chal2a", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="req2",
+               retry_frame="resync", result_frame="chal2b", result_code=401, ttr=("chal2a", "resync"),
+               outcome="challenged_again")
+    cap.expect("resync", flow=2, role="retry", attempt=1, challenge_code=401, request_frame="req2",
+               challenge_frame="chal2a", result_frame="chal2b", result_code=401, ttr=("chal2a", "resync"),
+               experts="aka_resync")
+    cap.expect("chal2b", flow=2, role="challenge", attempt=2, challenge_code=401, request_frame="resync",
+               retry_frame="retry2", result_frame="ok2", result_code=200, ttr=("chal2b", "retry2"), outcome="accepted",
+               experts="retry_challenged,challenge_answered")
+    cap.expect("retry2", flow=2, role="retry", attempt=2, challenge_code=401, request_frame="resync",
+               challenge_frame="chal2b", result_frame="ok2", result_code=200, ttr=("chal2b", "retry2"))
+    cap.expect("ok2", flow=2, role="result", request_frame="retry2", challenge_frame="chal2b")
+
+
+@scenario("TCP, several SIP messages per segment: two REGISTERs (alice, carol) pipelined in one segment, both 401s "
+          "in the next (carol's first), both retries in one, both 200s in one: each message its own SIPAUTH tree "
+          "and flow (flow 1 = carol, challenged first)")
+def tcp_two_messages_one_segment(cap):
+    host, listen = "192.168.1.30", 5070
+    ua_a = UA("alice", DOMAIN, host, listen, "TCP", display="Alice", agent="FreeSWITCH-mod_sofia/1.10.9")
+    ua_c = UA("carol", DOMAIN, host, listen, "TCP", display="Carol", agent="FreeSWITCH-mod_sofia/1.10.9")
+    conn = cap.tcp(0.0, (host, 41000), PROXY)
+    cid_a, tag_a = call_id(cap.name, "a", host), token("tag", cap.name, "a", length=8)
+    cid_c, tag_c = call_id(cap.name, "c", host), token("tag", cap.name, "c", length=8)
+    req_a = register(ua_a, cid_a, 1, branch(cap.name, "a", 1), tag_a)
+    req_c = register(ua_c, cid_c, 1, branch(cap.name, "c", 1), tag_c)
+    conn.send(0.001, True, [req_a, req_c], ["a_req", "c_req"])
+    chal_a = c401(req_a, DOMAIN, nonce(cap.name, "a"), token("tag", cap.name, "a401", length=8))
+    chal_c = c401(req_c, DOMAIN, nonce(cap.name, "c"), token("tag", cap.name, "c401", length=8))
+    conn.send(0.006, False, [chal_c, chal_a], ["c_chal", "a_chal"])
+    retry_a = register(ua_a, cid_a, 2, branch(cap.name, "a", 2), tag_a, auth=[www_auth(ua_a, DOMAIN, nonce(cap.name, "a"))])
+    retry_c = register(ua_c, cid_c, 2, branch(cap.name, "c", 2), tag_c, auth=[www_auth(ua_c, DOMAIN, nonce(cap.name, "c"))])
+    conn.send(0.056, True, [retry_a, retry_c], ["a_retry", "c_retry"])
+    conn.send(0.062, False, [ok_register(retry_c, token("tag", cap.name, "c200", length=8), ua_c),
+                             ok_register(retry_a, token("tag", cap.name, "a200", length=8), ua_a)], ["c_ok", "a_ok"])
+
+    for who, flow in (("c", 1), ("a", 2)):
+        req, chal, retry, ok = who + "_req", who + "_chal", who + "_retry", who + "_ok"
+        cap.expect(req, flow=flow, role="request", challenge_frame=chal, retry_frame=retry)
+        cap.expect(chal, flow=flow, role="challenge", attempt=1, challenge_code=401, request_frame=req,
+                   retry_frame=retry, result_frame=ok, result_code=200, ttr=(chal, retry), outcome="accepted",
+                   experts="challenge_answered")
+        cap.expect(retry, flow=flow, role="retry", attempt=1, challenge_code=401, request_frame=req,
+                   challenge_frame=chal, result_frame=ok, result_code=200, ttr=(chal, retry))
+        cap.expect(ok, flow=flow, role="result", request_frame=retry, challenge_frame=chal)
+
+
+@scenario("non-compliant UA: REGISTER (Call-ID A) -> 401 realm R nonce N -> REGISTER with a new Call-ID B, new "
+          "From tag, same From URI, echoing R and N -> 200: linked as a heuristic retry (heuristic=1)")
+def new_call_id_retry(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid_a, cid_b = call_id(cap.name, "a"), call_id(cap.name, "b")
+    req = register(ua, cid_a, 1, branch(cap.name, 1), token("tag", cap.name, "a", length=8))
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.udp(0.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "401", length=8)), "chal")
+    retry = register(ua, cid_b, 2, branch(cap.name, 2), token("tag", cap.name, "b", length=8),
+                     auth=[www_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(0.304, src, PROXY, retry, "retry")
+    cap.udp(0.310, PROXY, src, ok_register(retry, token("tag", cap.name, "200", length=8), ua), "ok")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req", retry_frame="retry",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted", experts="challenge_answered")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), heuristic=1)
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("capture starts mid-flow: a 407 whose INVITE is not captured -> ACK -> retry -> 200, then a lone 200 of an "
+          "earlier REGISTER: the flow has no request_frame; the lone 200 gets nothing")
+def mid_flow_start(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = invite(ua, cid, 1, branch(cap.name, 1), tag)                  # sent before the capture started
+    chal = c407(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "407", length=8))
+    cap.udp(0.0, PROXY, src, chal, "chal")
+    cap.udp(0.001, src, PROXY, ack_for(req, chal), "ack")
+    retry = invite(ua, cid, 2, branch(cap.name, 2), tag, auth=[proxy_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(0.101, src, PROXY, retry, "retry")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(1.800, PROXY, src, ok_invite(retry, bob_tag), "ok")
+    cap.udp(1.802, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag))
+    old = register(ua, call_id(cap.name, "old"), 7, branch(cap.name, "old"), token("tag", cap.name, "old", length=8))
+    cap.udp(2.500, PROXY, src, ok_register(old, token("tag", cap.name, "old200", length=8), ua))
+
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, ack_frame="ack", retry_frame="retry",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted", experts="challenge_answered")
+    cap.expect("ack", flow=1, role="ACK", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("INVITE -> [ICMP port unreachable quoting a copy of the INVITE] -> 407 -> ACK -> retry -> 200: "
+          "the ICMP frame gets no SIPAUTH tree, the flow is as without it")
+def icmp_quoted(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = invite(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.icmp_port_unreachable(0.004, PROXY[0], src, PROXY, req)
+    chal = c407(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "407", length=8))
+    cap.udp(0.010, PROXY, src, chal, "chal")
+    cap.udp(0.011, src, PROXY, ack_for(req, chal), "ack")
+    retry = invite(ua, cid, 2, branch(cap.name, 2), tag, auth=[proxy_auth(ua, DOMAIN, nonce(cap.name))])
+    cap.udp(0.131, src, PROXY, retry, "retry")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(1.500, PROXY, src, ok_invite(retry, bob_tag), "ok")
+    cap.udp(1.502, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag))
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", ack_frame="ack",
+               retry_frame="retry", result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("ack", flow=1, role="ACK", request_frame="req", challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("two capture points: REGISTER, 401, retry and 200 each seen again 0.2 ms later inside GTP-U: the copies "
+          "are duplicates (retransmission roles without challenge_retransmitted), one flow, one challenge")
+def duplicate_capture_points(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    chal = c401(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "401", length=8))
+    retry = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name))])
+    ok = ok_register(retry, token("tag", cap.name, "200", length=8), ua)
+    for t, a, b, message, label in ((0.0, src, PROXY, req, "req"), (0.020, PROXY, src, chal, "chal"),
+                                    (0.140, src, PROXY, retry, "retry"), (0.160, PROXY, src, ok, "ok")):
+        cap.udp(t, a, b, message, label)
+        cap.duplicate_in_gtp(t + 0.0002, a, b, message, label + "_dup")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("req_dup", flow=1, role="request_retransmission", request_frame="req", challenge_frame="chal")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req", retry_frame="retry",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"), outcome="accepted", experts="challenge_answered")
+    cap.expect("chal_dup", flow=1, role="challenge_retransmission", attempt=1, challenge_code=401, request_frame="req",
+               challenge_frame="chal")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=200, ttr=("chal", "retry"))
+    cap.expect("retry_dup", flow=1, role="request_retransmission", request_frame="retry", challenge_frame="chal")
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+    cap.expect("ok_dup", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+    cap.comments.append("The copy of the 200 (no retransmission role exists for a result) is shown like the 200 itself.")
+
+
+@scenario("IPv6: MESSAGE -> 407 -> MESSAGE retry with Proxy-Authorization -> 202 Accepted: accepted (no ACK for MESSAGE)")
+def ipv6_message_407(cap):
+    ua = UA("alice", DOMAIN, "2001:db8:10::10", 5060, display="Alice")
+    src, proxy = (ua.ip, 5060), ("2001:db8:10::1", 5060)
+    cid, tag = call_id(cap.name, host="[2001:db8:10::10]"), token("tag", cap.name, length=8)
+    text = "Are you coming to the meeting at 3?"
+    req = ua.request("MESSAGE", BOB_URI, cid, 1, branch(cap.name, 1), tag, body=text, body_type="text/plain")
+    cap.udp(0.0, src, proxy, req, "req")
+    cap.udp(0.005, proxy, src, c407(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "407", length=8)), "chal")
+    retry = ua.request("MESSAGE", BOB_URI, cid, 2, branch(cap.name, 2), tag, body=text, body_type="text/plain",
+                       auth=[proxy_auth(ua, DOMAIN, nonce(cap.name), "MESSAGE")])
+    cap.udp(0.065, src, proxy, retry, "retry")
+    cap.udp(0.120, proxy, src, response(retry, 202, "Accepted", token("tag", cap.name, "202", length=8)), "ok")
+
+    cap.expect("req", flow=1, role="request", challenge_frame="chal", retry_frame="retry")
+    cap.expect("chal", flow=1, role="challenge", attempt=1, challenge_code=407, request_frame="req", retry_frame="retry",
+               result_frame="ok", result_code=202, ttr=("chal", "retry"), outcome="accepted", experts="challenge_answered")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=407, request_frame="req", challenge_frame="chal",
+               result_frame="ok", result_code=202, ttr=("chal", "retry"))
+    cap.expect("ok", flow=1, role="result", request_frame="retry", challenge_frame="chal")
+
+
+@scenario("IMS, two hops of one REGISTER: UE -> P-CSCF -> I-CSCF (P-CSCF adds its Via and branch), the 401 back over "
+          "both hops, the retry over both hops, the 200 back: two flows (flow 1 = P-CSCF->I-CSCF hop, challenged "
+          "first; flow 2 = UE->P-CSCF), each retry linked to its own hop")
+def ims_three_hops(cap):
+    ue = ims_ue("001011234567895", "10.0.0.1")
+    src = (ue.ip, 5060)
+    cid, tag = call_id(cap.name, 1, ue.ip), token("tag", cap.name, length=8)
+    pvia = lambda n: "SIP/2.0/UDP 10.0.0.2:5060;branch=%s" % branch(cap.name, "pcscf", n)
+    path = [("Path", "<sip:term@pcscf.%s:5060;lr>" % IMS_REALM)]
+    ue_req = ims_register(ue, cid, 1, branch(cap.name, "ue", 1), tag, ims_initial_auth(ue), extra=[sec_client(6100, 6102)])
+    cap.udp(0.0, src, PCSCF, ue_req, "ue_req")
+    p_req = forward(ue_req, pvia(1), extra=path)
+    cap.udp(0.002, PCSCF, ICSCF, p_req, "p_req")
+    n = aka_nonce(cap.name)
+    to_tag = token("tag", cap.name, "401", length=8)
+    cap.udp(0.150, ICSCF, PCSCF, ims_challenge(p_req, n, to_tag), "p_chal")
+    cap.udp(0.152, PCSCF, src, ims_challenge(ue_req, n, to_tag, with_keys=False, extra=[SEC_SERVER]), "ue_chal")
+    ue_retry = ims_register(ue, cid, 2, branch(cap.name, "ue", 2), tag, ims_auth(ue, n),
+                            extra=[sec_client(6100, 6102), SEC_VERIFY])
+    cap.udp(0.400, src, PCSCF, ue_retry, "ue_retry")
+    p_retry = forward(ue_retry, pvia(2), extra=path)
+    cap.udp(0.402, PCSCF, ICSCF, p_retry, "p_retry")
+    ok_tag = token("tag", cap.name, "200", length=8)
+    cap.udp(0.560, ICSCF, PCSCF, ims_ok(p_retry, ok_tag, ue, 5060), "p_ok")
+    cap.udp(0.562, PCSCF, src, ims_ok(ue_retry, ok_tag, ue, 5060), "ue_ok")
+
+    for hop, flow in (("p", 1), ("ue", 2)):
+        req, chal, retry, ok = hop + "_req", hop + "_chal", hop + "_retry", hop + "_ok"
+        cap.expect(req, flow=flow, role="request", challenge_frame=chal, retry_frame=retry)
+        cap.expect(chal, flow=flow, role="challenge", attempt=1, challenge_code=401, request_frame=req,
+                   retry_frame=retry, result_frame=ok, result_code=200, ttr=(chal, retry), outcome="accepted",
+                   experts="challenge_answered")
+        cap.expect(retry, flow=flow, role="retry", attempt=1, challenge_code=401, request_frame=req,
+                   challenge_frame=chal, result_frame=ok, result_code=200, ttr=(chal, retry))
+        cap.expect(ok, flow=flow, role="result", request_frame=retry, challenge_frame=chal)
+
+
+@scenario("slow retries (45 s, beyond the 32 s retry timeout): on Call-ID A the retry echoes the challenged nonce "
+          "-> linked, accepted; on Call-ID B it carries another nonce -> not linked: B's challenge is a missing retry "
+          "and B's late REGISTER and its 200 get nothing")
+def slow_retry_nonce_echo(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid_a, tag_a = call_id(cap.name, "a"), token("tag", cap.name, "a", length=8)
+    req = register(ua, cid_a, 1, branch(cap.name, "a", 1), tag_a)
+    cap.udp(0.0, src, PROXY, req, "areq")
+    cap.udp(0.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name, "a"), token("tag", cap.name, "a401", length=8)), "achal")
+    retry = register(ua, cid_a, 2, branch(cap.name, "a", 2), tag_a, auth=[www_auth(ua, DOMAIN, nonce(cap.name, "a"))])
+    cap.udp(45.004, src, PROXY, retry, "aretry")
+    cap.udp(45.010, PROXY, src, ok_register(retry, token("tag", cap.name, "a200", length=8), ua), "aok")
+
+    cid_b, tag_b = call_id(cap.name, "b"), token("tag", cap.name, "b", length=8)
+    req = register(ua, cid_b, 1, branch(cap.name, "b", 1), tag_b)
+    cap.udp(50.0, src, PROXY, req, "breq")
+    cap.udp(50.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name, "b"), token("tag", cap.name, "b401", length=8)), "bchal")
+    late = register(ua, cid_b, 2, branch(cap.name, "b", 2), tag_b, auth=[www_auth(ua, DOMAIN, nonce(cap.name, "other"))])
+    cap.udp(95.004, src, PROXY, late)
+    cap.udp(95.010, PROXY, src, ok_register(late, token("tag", cap.name, "b200", length=8), ua))
+
+    cap.expect("areq", flow=1, role="request", challenge_frame="achal", retry_frame="aretry")
+    cap.expect("achal", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="areq",
+               retry_frame="aretry", result_frame="aok", result_code=200, ttr=("achal", "aretry"), outcome="accepted",
+               experts="challenge_answered")
+    cap.expect("aretry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="areq",
+               challenge_frame="achal", result_frame="aok", result_code=200, ttr=("achal", "aretry"))
+    cap.expect("aok", flow=1, role="result", request_frame="aretry", challenge_frame="achal")
+    cap.expect("breq", flow=2, role="request", challenge_frame="bchal")
+    cap.expect("bchal", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="breq",
+               outcome="no_retry", experts="missing_retry")
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.normpath(os.path.join(here, "..", ".."))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pcaps", default=os.path.join(root, "pcaps"))
+    parser.add_argument("--cases", default=os.path.join(root, "tests", "e2e", "cases"))
+    options = parser.parse_args()
+    os.makedirs(options.pcaps, exist_ok=True)
+    os.makedirs(options.cases, exist_ok=True)
+
+    readme = ["# Synthetic SIP authentication captures",
+              "",
+              "Written by `tests/tools/gen_pcaps.py` (deterministic; rerun it rather than editing these files).",
+              "What SIPAUTH must show on each frame is in `tests/e2e/cases/<name>.expect`.",
+              ""]
+    for number, (name, description, build) in enumerate(SCENARIOS, 1):
+        capture = Capture(name, description)
+        build(capture)
+        write_pcap(capture, os.path.join(options.pcaps, name + ".pcap"))
+        write_case(capture, os.path.join(options.cases, name + ".expect"))
+        readme.append("- `%s.pcap` (%d frames): %s." % (name, len(capture.frames), description))
+    with open(os.path.join(options.pcaps, "README.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(readme) + "\n")
+    print("wrote %d captures to %s" % (len(SCENARIOS), options.pcaps))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
