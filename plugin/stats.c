@@ -53,6 +53,23 @@ clear_rows(stat_tap_table *table)
     table->num_elements = 0;
 }
 
+/* Sets row index to zeros and empty strings of the columns' types. */
+static stat_tap_table_item_type *
+blank_row(stat_tap_table *table, guint index, const stat_tap_table_item *columns, guint n_columns)
+{
+    stat_tap_table_item_type items[16];
+    ws_assert(n_columns <= G_N_ELEMENTS(items));
+    memset(items, 0, sizeof items);
+    for (guint c = 0; c < n_columns; c++)
+        items[c].type = columns[c].type;
+    stat_tap_init_table_row(table, index, n_columns, items);
+    stat_tap_table_item_type *row = table->elements[index];
+    for (guint c = 0; c < n_columns; c++)
+        if (row[c].type == TABLE_ITEM_STRING)
+            set_string(&row[c], "");
+    return row;
+}
+
 static stat_tap_table *
 first_table(void *tapdata)
 {
@@ -115,15 +132,7 @@ stat_reset(stat_tap_table *table)
 static stat_tap_table_item_type *
 new_stat_row(stat_tap_table *table, guint index, const char *method, const char *code)
 {
-    stat_tap_table_item_type items[ST_COLUMNS];
-    memset(items, 0, sizeof items);
-    for (guint c = 0; c < ST_COLUMNS; c++)
-        items[c].type = stat_columns[c].type;
-    stat_tap_init_table_row(table, index, ST_COLUMNS, items);
-    stat_tap_table_item_type *row = table->elements[index];
-    for (guint c = 0; c < ST_COLUMNS; c++)
-        if (row[c].type == TABLE_ITEM_STRING)
-            set_string(&row[c], "");
+    stat_tap_table_item_type *row = blank_row(table, index, stat_columns, ST_COLUMNS);
     set_string(&row[ST_METHOD], method);
     set_string(&row[ST_CODE], code);
     set_string(&row[ST_MIN_RETRY], "-");
@@ -149,15 +158,10 @@ stat_row(stat_tap_table *table, const char *method, guint code)
                 && strcmp(row[ST_CODE].value.string_value, code_text) == 0)
             return row;
     }
-    /* Move the total one down and put the new row in its place. */
+    /* Append the new row, then swap it with the total so that the total stays last. */
     stat_tap_table_item_type *total_row = table->elements[total];
-    table->elements[total] = NULL;
-    table->num_elements--;
-    stat_tap_table_item_type *row = new_stat_row(table, total, method, code_text);
-    stat_tap_table_item_type placeholder[ST_COLUMNS];
-    memset(placeholder, 0, sizeof placeholder);
-    stat_tap_init_table_row(table, total + 1, ST_COLUMNS, placeholder);
-    g_free(table->elements[total + 1]);
+    stat_tap_table_item_type *row = new_stat_row(table, total + 1, method, code_text);
+    table->elements[total] = row;
     table->elements[total + 1] = total_row;
     return row;
 }
@@ -293,16 +297,7 @@ find_flow(const stat_tap_table *table, guint32 flow)
 static stat_tap_table_item_type *
 new_problem_row(stat_tap_table *table, const sa_result_t *r)
 {
-    stat_tap_table_item_type items[PR_COLUMNS];
-    memset(items, 0, sizeof items);
-    for (guint c = 0; c < PR_COLUMNS; c++)
-        items[c].type = problem_columns[c].type;
-    guint index = table->num_elements;
-    stat_tap_init_table_row(table, index, PR_COLUMNS, items);
-    stat_tap_table_item_type *row = table->elements[index];
-    for (guint c = 0; c < PR_COLUMNS; c++)
-        if (row[c].type == TABLE_ITEM_STRING)
-            set_string(&row[c], "");
+    stat_tap_table_item_type *row = blank_row(table, table->num_elements, problem_columns, PR_COLUMNS);
     row[PR_FLOW].value.uint_value = r->flow;
     set_string(&row[PR_FROM], r->from_uri);
     set_string(&row[PR_METHOD], r->method);

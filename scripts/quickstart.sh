@@ -21,3 +21,6 @@ tshark -n -2 -r "$demo" -Y 'sipauth.role == "challenge"' -O sipauth | grep -E '^
 echo
 echo "== Expert infos"
 tshark -n -2 -q -r "$demo" -z expert,sipauth
+echo
+echo "== Statistics (also in the GUI: Telephony > SIP Authentication Challenges)"
+tshark -n -q -r "$demo" -z sipauth,stat -z sipauth,problems
