@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Checks pcaps/ and tests/e2e/cases/ against gen_pcaps.py, and that plain tshark dissects every capture cleanly.
+
+Usage: check_pcaps.py [--tshark TSHARK]
+Fails when a committed capture or .expect file differs from what the generator writes now (edit the
+generator, then rerun it), when a frame is malformed or has a bad IP/UDP/TCP/ICMP checksum, when TCP
+analysis flags anything (retransmission, lost segment, ...), or when a UDP datagram or TCP segment with payload is not dissected as SIP.
+"""
+import argparse
+import filecmp
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+CHECKSUMS = ["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"]
+PROBLEMS = {
+    "malformed or bad checksum": "_ws.malformed or ip.checksum.status == 0 or udp.checksum.status == 0"
+                                 " or tcp.checksum.status == 0 or icmp.checksum.status == 0 or tcp.analysis.flags",
+    "payload not dissected as SIP": "(udp or tcp.len > 0) and not sip and not icmp",
+}
+
+
+def compare_generated(problems):
+    with tempfile.TemporaryDirectory() as tmp:
+        pcaps, cases = os.path.join(tmp, "pcaps"), os.path.join(tmp, "cases")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_pcaps.py"), "--pcaps", pcaps, "--cases", cases],
+                       check=True, stdout=subprocess.DEVNULL, timeout=120)
+        for fresh, committed in ((pcaps, os.path.join(ROOT, "pcaps")),
+                                 (cases, os.path.join(ROOT, "tests", "e2e", "cases"))):
+            for name in sorted(os.listdir(fresh)):
+                if not os.path.exists(os.path.join(committed, name)):
+                    problems.append("%s: missing (rerun tests/tools/gen_pcaps.py)" % name)
+                elif not filecmp.cmp(os.path.join(fresh, name), os.path.join(committed, name), shallow=False):
+                    problems.append("%s: differs from what gen_pcaps.py writes (rerun it)" % name)
+        return sorted(n for n in os.listdir(pcaps) if n.endswith(".pcap"))
+
+
+def check_dissection(tshark, names, problems):
+    # Judge the captures by Wireshark's own dissectors, even where a sipauth plugin happens to be installed.
+    listed = subprocess.run([tshark, "-G", "protocols"], capture_output=True, text=True, timeout=60).stdout
+    disable = ["--disable-protocol", "sipauth"] if "\tsipauth\n" in listed else []
+    for name in names:
+        path = os.path.join(ROOT, "pcaps", name)
+        for what, display_filter in PROBLEMS.items():
+            run = subprocess.run([tshark, "-n", "-r", path] + CHECKSUMS + disable + ["-Y", display_filter],
+                                 capture_output=True, text=True, timeout=60)
+            if run.returncode != 0:
+                problems.append("%s: tshark exited %d: %s" % (name, run.returncode, run.stderr.strip()))
+            elif run.stdout.strip():
+                problems.append("%s: %s:\n%s" % (name, what, run.stdout.rstrip()))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tshark", default="tshark")
+    options = parser.parse_args()
+    problems = []
+    names = compare_generated(problems)
+    check_dissection(options.tshark, names, problems)
+    for problem in problems:
+        print("FAIL " + problem)
+    print("%d captures checked, %d problems" % (len(names), len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
