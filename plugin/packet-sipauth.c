@@ -16,11 +16,11 @@ static int proto_sipauth = -1;
 static dissector_handle_t sipauth_handle;
 
 /* Preferences (Protocols > SIPAUTH). */
-static gboolean pref_track_401 = TRUE;
+static sa_pref_bool_t pref_track_401 = TRUE;
 static guint    pref_retry_timeout = 32;
 static guint    pref_loop_threshold = 3;
-static gboolean pref_heuristic_call_id = TRUE;
-static gboolean pref_info_column = TRUE;
+static sa_pref_bool_t pref_heuristic_call_id = TRUE;
+static sa_pref_bool_t pref_info_column = TRUE;
 
 /* Lives from a file's init routine to its cleanup routine. */
 static sa_tracker_t *tracker;

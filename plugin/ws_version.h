@@ -15,6 +15,19 @@
 #define SA_FIELD_VALUE(fi) (&(fi)->value)
 #endif
 
+/* Boolean preferences point to a bool from 4.2, to a gboolean before. */
+#if SA_WS_AT_LEAST(4, 2)
+typedef bool sa_pref_bool_t;
+#else
+typedef gboolean sa_pref_bool_t;
+#endif
+
+/* plugin_describe() tells the loader what a plugin is, from 4.4. */
+#if SA_WS_AT_LEAST(4, 4)
+#include <wsutil/plugins.h>
+#define SA_HAVE_PLUGIN_DESCRIBE 1
+#endif
+
 /* The Telephony menu group of statistics was renamed in 4.4. */
 #if SA_WS_AT_LEAST(4, 4)
 #define SA_STAT_GROUP_TELEPHONY REGISTER_TELEPHONY_GROUP_UNSORTED
