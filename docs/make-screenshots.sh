@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Takes the GUI screenshots of docs/ with the real Wireshark (Qt) under Xvfb. Run by hand after a
+# change that shows in the GUI; CI does not run it.
+#
+# Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
+# Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
+# Writes docs/screenshot-details.png, -expert.png, -stats.png and -problems.png.
+#
+# What Wireshark 4.0 needs under Xvfb with no window manager:
+# - personal plugins are ignored for root, so as root everything runs as nobody, with its own
+#   throw-away HOME holding the plugin and the config, and its own XDG_RUNTIME_DIR;
+# - the main window and dialog geometry come only from recent_common in that config folder
+#   (gui.geom.<dialog>.*), the -o gui.geometry_* overrides are ignored;
+# - each -z opens one dialog at start, so each dialog gets its own launch;
+# - Qt ignores events sent with xdotool --window, so keys and clicks go through XTEST to the
+#   window under the pointer (without a window manager the focus follows the pointer).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+plugin=$(realpath "${1:-$repo/build/sipauth.so}")
+out=$repo/docs
+width=1280                  # main window; the screen is wider for the problems table's hints
+height=800
+screen_width=1600
+
+for tool in wireshark Xvfb xdotool import convert python3; do
+    command -v "$tool" >/dev/null || { echo "make-screenshots: $tool is not installed" >&2; exit 2; }
+done
+[ -r "$plugin" ] || { echo "make-screenshots: no plugin at $plugin (build it first)" >&2; exit 2; }
+ver=$(wireshark --version 2>/dev/null | sed -n '1s/^Wireshark \([0-9]*\.[0-9]*\).*/\1/p')
+[ -n "$ver" ] || { echo "make-screenshots: cannot read Wireshark's version" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/sipauth-shots.XXXXXX)
+xvfb_pid=
+ws_pid=
+cleanup() {
+    [ -z "$ws_pid" ] || { kill "$ws_pid" 2>/dev/null || true; wait "$ws_pid" 2>/dev/null || true; }
+    [ -z "$xvfb_pid" ] || { kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; }
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ---- a user, a HOME with the plugin and the window layout, and the captures
+
+home=$work/home
+conf=$home/.config/wireshark
+mkdir -p "$home/.local/lib/wireshark/plugins/$ver/epan" "$conf" "$work/xdg" "$work/in"
+cp "$plugin" "$home/.local/lib/wireshark/plugins/$ver/epan/sipauth.so"
+cp "$repo/pcaps/invite-407-loop.pcap" "$work/in/"
+python3 "$repo/tests/stats/gen_stats_capture.py" "$work/in" >/dev/null
+
+# Dialogs are placed at the top left and sized to show their whole table.
+geom() {
+    printf 'gui.geom.%s.x: 0\ngui.geom.%s.y: 0\ngui.geom.%s.width: %d\ngui.geom.%s.height: %d\n' \
+        "$1" "$1" "$1" "$2" "$1" "$3"
+    printf 'gui.geom.%s.maximized: FALSE\n' "$1"
+}
+{
+    printf 'gui.geometry_main_x: 0\ngui.geometry_main_y: 0\n'
+    printf 'gui.geometry_main_width: %d\ngui.geometry_main_height: %d\n' "$width" "$height"
+    printf 'gui.geometry_main_maximized: FALSE\n'
+    printf 'privs.warn_if_elevated: FALSE\nsys.warn_if_no_capture: FALSE\n'
+    geom ExpertInfoDialog "$width" 560
+    geom "SIP Authentication Challenges" 1100 250
+    geom "SIP Authentication Problems" "$screen_width" 330
+} > "$conf/recent_common"
+# Packet list and details only, the list sized to show the whole flow of invite-407-loop.pcap.
+printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 250\n' > "$conf/recent"
+
+chmod 700 "$work/xdg"
+chmod 755 "$work"
+# spawn CMD... &: the command replaces the background subshell, so that $! is its own PID.
+if [ "$(id -u)" = 0 ]; then
+    chown -R nobody:nogroup "$work"
+    spawn() { exec setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+else
+    spawn() { exec "$@"; }
+fi
+
+# ---- an X server of our own
+
+display=
+for n in $(seq 90 130); do
+    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=:$n; break; fi
+done
+[ -n "$display" ] || { echo "make-screenshots: no free X display" >&2; exit 1; }
+spawn Xvfb "$display" -screen 0 "${screen_width}x${height}x24" -nolisten tcp -ac >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=$display
+for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.2; done
+
+# Starts Wireshark with the given arguments and waits for a visible window whose name matches $1.
+launch() {
+    local pattern=$1; shift
+    spawn env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$work/xdg" DISPLAY="$display" \
+        wireshark "$@" >>"$work/wireshark.log" 2>&1 &
+    ws_pid=$!
+    for _ in $(seq 120); do
+        window=$(xdotool search --onlyvisible --name "$pattern" 2>/dev/null | head -1 || true)
+        if [ -n "$window" ]; then sleep 3; return 0; fi
+        kill -0 "$ws_pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    echo "make-screenshots: no window '$pattern' from: wireshark $*" >&2
+    cat "$work/wireshark.log" >&2
+    exit 1
+}
+
+quit() {
+    kill "$ws_pid" 2>/dev/null || true
+    wait "$ws_pid" 2>/dev/null || true
+    ws_pid=
+}
+
+# Saves window $1 (an X window id, or root), cropped to $3 (WxH+X+Y, or "" for all), as docs/$2.
+shot() {
+    local raw=$work/raw.png
+    import -window "$1" "$raw"
+    convert "$raw" ${3:+-crop "$3" +repage} -strip "$out/$2"
+    echo "wrote docs/$2 ($(stat -c %s "$out/$2") bytes)"
+}
+
+click() { xdotool mousemove "$1" "$2" click "${3:-1}"; sleep 0.5; }
+key() { xdotool key "$@"; sleep 0.5; }
+
+# ---- 1. packet list and details: the third 407 of the loop, its SIPAUTH tree expanded
+
+launch 'invite-407-loop' -r "$work/in/invite-407-loop.pcap" -g 8
+click 300 353            # first row of the details pane (Frame 8), given the layout of recent
+key End                  # the last top-level item: the SIPAUTH tree, added by the post-dissector
+key Right                # expand it (one level: the expert infos stay one line each)
+key Down                 # select its first field, so that the tree's red (Error) colour shows
+shot root screenshot-details.png "${width}x700+0+0"
+quit
+
+# ---- 2. Expert Information, every group expanded
+
+launch 'Expert Information' -r "$work/in/stats-mix.pcap" -z expert
+click 400 45 3           # right click on the first group: the context menu
+key Up Return            # its last entry: Expand All
+click 400 58             # select the first packet, so that the group rows keep their colours
+shot "$(xdotool search --onlyvisible --name 'Expert Information' | head -1)" screenshot-expert.png
+quit
+
+# ---- 3. and 4. the two statistics tables
+
+launch 'SIP Authentication Challenges' -r "$work/in/stats-mix.pcap" -z sipauth,stat
+shot "$(xdotool search --onlyvisible --name 'SIP Authentication Challenges' | head -1)" screenshot-stats.png
+quit
+
+launch 'SIP Authentication Problems' -r "$work/in/stats-mix.pcap" -z sipauth,problems
+shot "$(xdotool search --onlyvisible --name 'SIP Authentication Problems' | head -1)" screenshot-problems.png
+quit

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Checks the printed -z sipauth,stat and -z sipauth,problems tables, cell by cell, against the scenarios.
+
+Usage: check_tables.py WRAPPER PLUGIN {mix|core} [--mode two-pass|single-pass] [--pcaps DIR]
+
+  mix   generates stats-mix.pcap (gen_stats_capture.py) in a temporary folder and checks both tables,
+        a filtered table, the Info column tags, and that sipauth.info_column=FALSE removes them;
+  core  checks both tables on every capture of pcaps/ (written by tests/tools/gen_pcaps.py) against the
+        rows below, written from each scenario (labels name the scenario's messages).
+
+WRAPPER is tests/tools/tshark-plugin.sh. Prints one line per check and a closing "N passed, N failed".
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
+import gen_pcaps  # noqa: E402
+import gen_stats_capture  # noqa: E402
+
+STAT_TITLE = "SIP Authentication Challenges"
+PROBLEMS_TITLE = "SIP Authentication Problems"
+STAT_COLUMNS = (("method", "Method"), ("code", "Code"), ("challenges", "Challenges"), ("accepted", "Accepted"),
+                ("challenged_again", "Challenged again"), ("rejected", "Rejected"),
+                ("missing_retry", "Missing retry"), ("retry_unanswered", "Retry unanswered"),
+                ("min", "Min retry (s)"), ("avg", "Avg retry (s)"), ("max", "Max retry (s)"))
+PROBLEM_COLUMNS = (("flow", "Flow"), ("from_uri", "From"), ("username", "Username"), ("realm", "Realm"),
+                   ("method", "Method"), ("code", "Code"), ("challenge_frame", "Challenge frame"),
+                   ("retry_frame", "Retry frame"), ("attempts", "Attempts"), ("outcome", "Outcome"))
+TSHARK_TIMEOUT = 120
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected tables of the captures in pcaps/, from their scenarios in tests/tools/gen_pcaps.py.
+#   stat:     (method, code, challenges, accepted, challenged again, rejected, missing retry,
+#              retry unanswered, [(challenge label, retry label), ...] = the retries and their delays)
+#   problems: (flow, user, username, realm, method, code, challenge label, retry label or None,
+#              attempts, outcome)
+
+def S(method, code, challenges, accepted, again, rejected, missing, unanswered, retries=()):
+    return (method, code, challenges, accepted, again, rejected, missing, unanswered, list(retries))
+
+
+def P(flow, user, username, realm, method, code, challenge, retry, attempts, outcome):
+    return (flow, user, username, realm, method, code, challenge, retry, attempts, outcome)
+
+
+IMS = "ims.mnc001.mcc001.3gppnetwork.org"
+CORE = {
+    "register-401-ok": ([S("REGISTER", 401, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "invite-407-ok": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "invite-407-no-retry": (
+        [S("INVITE", 407, 1, 0, 0, 0, 1, 0)],
+        [P(1, "alice", "", "example.com", "INVITE", 407, "chal", None, 1, "no retry")]),
+    "register-401-no-retry-restart": (
+        [S("REGISTER", 401, 2, 1, 0, 0, 1, 0, [("chal2", "retry")])],
+        [P(1, "alice", "", "example.com", "REGISTER", 401, "chal1", None, 1, "no retry")]),
+    "invite-407-loop": (
+        [S("INVITE", 407, 4, 0, 3, 0, 1, 0, [("chal1", "req2"), ("chal2", "req3"), ("chal3", "req4")])],
+        [P(1, "alice", "alice", "example.com", "INVITE", 407, "chal1", "req4", 4, "no retry")]),
+    "register-401-stale": ([S("REGISTER", 401, 2, 1, 1, 0, 0, 0, [("chal1", "retry1"), ("chal2", "retry2")])], []),
+    "invite-407-retry-403": (
+        [S("INVITE", 407, 1, 0, 0, 1, 0, 0, [("chal", "retry")])],
+        [P(1, "alice", "alice", "example.com", "INVITE", 407, "chal", "retry", 1, "rejected (403)")]),
+    "register-401-retry-unanswered": (
+        [S("REGISTER", 401, 1, 0, 0, 0, 0, 1, [("chal", "retry")])],
+        [P(1, "alice", "alice", "example.com", "REGISTER", 401, "chal", "retry", 1, "retry unanswered")]),
+    "retransmissions": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "missing-challenge-header": (
+        [S("INVITE", 407, 1, 0, 0, 0, 1, 0)],
+        [P(1, "alice", "", "", "INVITE", 407, "chal", None, 1, "no retry")]),
+    "wrong-header": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "cseq-not-incremented": ([S("REGISTER", 401, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "nonce-realm-mismatch": (
+        [S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("achal", "aretry")]),
+         S("REGISTER", 401, 1, 0, 0, 1, 0, 0, [("bchal", "bretry")])],
+        [P(2, "alice", "alice", "b.example", "REGISTER", 401, "bchal", "bretry", 1, "rejected (403)")]),
+    "forking-two-realms": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "ims-aka-register": (
+        [S("REGISTER", 401, 3, 2, 1, 0, 0, 0, [("chal1", "retry1"), ("chal2a", "resync"), ("chal2b", "retry2")])],
+        []),
+    "tcp-two-messages-one-segment": (
+        [S("REGISTER", 401, 2, 2, 0, 0, 0, 0, [("c_chal", "c_retry"), ("a_chal", "a_retry")])], []),
+    "new-call-id-retry": ([S("REGISTER", 401, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "mid-flow-start": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "icmp-quoted": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "duplicate-capture-points": ([S("REGISTER", 401, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "ipv6-message-407": ([S("MESSAGE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")])], []),
+    "ims-three-hops": (
+        [S("REGISTER", 401, 2, 2, 0, 0, 0, 0, [("p_chal", "p_retry"), ("ue_chal", "ue_retry")])], []),
+    "slow-retry-nonce-echo": (
+        [S("REGISTER", 401, 2, 1, 0, 0, 1, 0, [("achal", "aretry")])],
+        [P(2, "alice", "", "example.com", "REGISTER", 401, "bchal", None, 1, "no retry")]),
+}
+
+
+def resolve_core(cap, stat_spec, problem_spec):
+    """The spec of one core capture as the expectation dicts the checks compare with."""
+    stat, counts = {}, []
+    for method, code, *numbers, retries in stat_spec:
+        key = "%s/%d" % (method, code)
+        rows = {key: dict(zip(gen_stats_capture.COUNTERS, numbers))}
+        delays = [(cap.frame_of(r), key, cap.time_of(r) - cap.time_of(c)) for c, r in retries]
+        counts.append((rows, delays))
+    stat = gen_stats_capture.stat_table(counts)
+    problems = []
+    for flow, user, username, realm, method, code, chal, retry, attempts, outcome in problem_spec:
+        problems.append(dict(flow=flow, from_uri="sip:%s@%s" % (user, gen_pcaps.DOMAIN), username=username,
+                             realm=realm, method=method, code=code, challenge_frame=cap.frame_of(chal),
+                             retry_frame=cap.frame_of(retry) if retry else 0, attempts=attempts, outcome=outcome))
+    return stat, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Running tshark and reading its tables
+
+class Checks:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        if ok:
+            self.passed += 1
+            print("ok - %s" % what)
+        else:
+            self.failed += 1
+            print("not ok - %s%s" % (what, ("\n    " + detail.replace("\n", "\n    ")) if detail else ""))
+        return ok
+
+
+def tshark(options, *args):
+    cmd = [options.wrapper, options.plugin] + (["-2"] if options.mode == "two-pass" else []) + list(args)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TSHARK_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, "tshark did not finish within %d s: %s" % (TSHARK_TIMEOUT, " ".join(cmd))
+    if done.returncode != 0:
+        return None, "exit %d: %s\n%s" % (done.returncode, " ".join(cmd), done.stderr.strip())
+    return done.stdout, ""
+
+
+def parse_tables(text):
+    """{title: (column names, [row cells])} for every stat_tap_table printed by tshark -z."""
+    tables, lines, i = {}, text.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        if line.endswith(":") and i + 1 < len(lines) and lines[i + 1].startswith("Filter for statistics:"):
+            title = line[:-1]
+            header = [c.strip() for c in lines[i + 2].split("|")[:-1]]
+            i += 3
+            if i < len(lines) and lines[i].strip() == title:
+                i += 1
+            rows = []
+            while i < len(lines) and not lines[i].startswith("====="):
+                if lines[i].strip():
+                    rows.append([c.strip() for c in lines[i].split("|")[:-1]])
+                i += 1
+            tables[title] = (header, rows)
+        i += 1
+    return tables
+
+
+def as_dicts(table, columns):
+    header, rows = table
+    index = {name: header.index(name) if name in header else None for _, name in columns}
+    out = []
+    for cells in rows:
+        row = {}
+        for key, name in columns:
+            j = index[name]
+            row[key] = cells[j] if j is not None and j < len(cells) else "<missing>"
+        row["_cells"] = cells
+        row["_hint"] = cells[header.index("Hint")] if "Hint" in header and header.index("Hint") < len(cells) else ""
+        out.append(row)
+    return out
+
+
+def diff_row(expected, got, columns):
+    return ["%s: expected %r, got %r" % (name, str(expected[key]), got[key])
+            for key, name in columns if str(expected[key]) != got[key]]
+
+
+def check_stat(checks, what, tables, expected):
+    if not checks.check(STAT_TITLE in tables, "%s: the %s table is printed" % (what, STAT_TITLE)):
+        return
+    header, _ = tables[STAT_TITLE]
+    checks.check(header == [name for _, name in STAT_COLUMNS], "%s: stat columns" % what, "got %r" % header)
+    rows = as_dicts(tables[STAT_TITLE], STAT_COLUMNS)
+    got = {"%s/%s" % (r["method"], r["code"]): r for r in rows}
+    checks.check(len(got) == len(rows), "%s: one stat row per method and code" % what,
+                 "rows: %r" % [r["_cells"] for r in rows])
+    checks.check(bool(rows) and rows[-1]["method"] == "Total", "%s: the Total row is last" % what,
+                 "rows: %r" % [r["_cells"] for r in rows])
+    checks.check(set(got) == set(expected), "%s: stat rows %s" % (what, ", ".join(sorted(expected))),
+                 "got %s" % ", ".join(sorted(got)))
+    for key in sorted(expected):
+        if key in got:
+            problems = diff_row(expected[key], got[key], STAT_COLUMNS)
+            checks.check(not problems, "%s: stat row %s" % (what, key), "\n".join(problems))
+
+
+def check_problems(checks, what, tables, expected):
+    if not checks.check(PROBLEMS_TITLE in tables, "%s: the %s table is printed" % (what, PROBLEMS_TITLE)):
+        return
+    header, _ = tables[PROBLEMS_TITLE]
+    checks.check(header == [name for _, name in PROBLEM_COLUMNS] + ["Hint"], "%s: problem columns" % what,
+                 "got %r" % header)
+    rows = as_dicts(tables[PROBLEMS_TITLE], PROBLEM_COLUMNS)
+    checks.check([r["flow"] for r in rows] == [str(e["flow"]) for e in expected],
+                 "%s: problem flows [%s]" % (what, ", ".join(str(e["flow"]) for e in expected)),
+                 "got flows [%s]" % ", ".join(r["flow"] for r in rows))
+    by_flow = {r["flow"]: r for r in rows}
+    for e in expected:
+        row = by_flow.get(str(e["flow"]))
+        if row is None:
+            continue
+        problems = diff_row(e, row, PROBLEM_COLUMNS)
+        if not row["_hint"]:
+            problems.append("Hint: empty")
+        checks.check(not problems, "%s: problem row of flow %s (%s)" % (what, e["flow"], e["outcome"]),
+                     "\n".join(problems))
+
+
+# ---------------------------------------------------------------------------------------------
+
+def run_mix(options, checks):
+    with tempfile.TemporaryDirectory(prefix="sipauth-stats-") as tmp:
+        cap, expected = gen_stats_capture.build()
+        pcap = os.path.join(tmp, expected["pcap"])
+        gen_pcaps.write_pcap(cap, pcap)
+        with open(os.path.join(tmp, "expect.json"), "w") as f:
+            json.dump(expected, f)
+        what = "stats-mix %s" % options.mode
+
+        out, err = tshark(options, "-q", "-r", pcap, "-z", "sipauth,stat", "-z", "sipauth,problems")
+        if checks.check(out is not None, "%s: tshark -z sipauth,stat -z sipauth,problems" % what, err):
+            tables = parse_tables(out)
+            check_stat(checks, what, tables, expected["stat"])
+            check_problems(checks, what, tables, expected["problems"])
+
+        for flt, stat in sorted(expected["filtered"].items()):
+            out, err = tshark(options, "-q", "-r", pcap, "-z", "sipauth,stat," + flt)
+            if checks.check(out is not None, "%s: tshark -z sipauth,stat,%s" % (what, flt), err):
+                check_stat(checks, "%s [%s]" % (what, flt), parse_tables(out), stat)
+
+        out, err = tshark(options, "-r", pcap, "-T", "fields", "-E", "separator=/t",
+                          "-e", "frame.number", "-e", "_ws.col.Info")
+        if checks.check(out is not None, "%s: tshark -T fields -e _ws.col.Info" % what, err):
+            info = dict(line.split("\t", 1) for line in out.splitlines() if "\t" in line)
+            wanted = expected["info"]
+            if options.mode == "single-pass":
+                wanted = {frame: "[auth: pending]" for frame in wanted}
+            tagged = {f for f, text in info.items() if "[auth:" in text}
+            checks.check(tagged == set(wanted), "%s: Info tags on the %d challenges only" % (what, len(wanted)),
+                         "tagged but not a challenge: %s; untagged challenges: %s"
+                         % (sorted(tagged - set(wanted), key=int), sorted(set(wanted) - tagged, key=int)))
+            wrong = ["frame %s: expected %r in %r" % (f, tag, info.get(f, "")) for f, tag in sorted(
+                wanted.items(), key=lambda kv: int(kv[0])) if not info.get(f, "").endswith(tag)]
+            checks.check(not wrong, "%s: Info tag text" % what, "\n".join(wrong))
+
+        out, err = tshark(options, "-r", pcap, "-o", "sipauth.info_column:FALSE", "-T", "fields",
+                          "-e", "_ws.col.Info")
+        if checks.check(out is not None, "%s: tshark -o sipauth.info_column:FALSE" % what, err):
+            checks.check("[auth:" not in out, "%s: no Info tag with sipauth.info_column off" % what)
+
+
+def run_core(options, checks):
+    on_disk = sorted(f[:-5] for f in os.listdir(options.pcaps) if f.endswith(".pcap"))
+    scenarios = {name: (description, build) for name, description, build in gen_pcaps.SCENARIOS}
+    checks.check(set(on_disk) == set(CORE), "every capture of pcaps/ has expected tables here",
+                 "without expectations: %s; expected but missing: %s"
+                 % (sorted(set(on_disk) - set(CORE)), sorted(set(CORE) - set(on_disk))))
+    with tempfile.TemporaryDirectory(prefix="sipauth-stats-") as tmp:
+        for name in sorted(set(on_disk) & set(CORE)):
+            what = "%s %s" % (name, options.mode)
+            if not checks.check(name in scenarios, "%s: scenario in gen_pcaps.py" % what):
+                continue
+            cap = gen_pcaps.Capture(name, scenarios[name][0])
+            scenarios[name][1](cap)
+            fresh = os.path.join(tmp, name + ".pcap")
+            gen_pcaps.write_pcap(cap, fresh)
+            path = os.path.join(options.pcaps, name + ".pcap")
+            with open(fresh, "rb") as a, open(path, "rb") as b:
+                same = a.read() == b.read()
+            if not checks.check(same, "%s: pcaps/%s.pcap is what gen_pcaps.py writes" % (what, name),
+                                "stale capture: rerun tests/tools/gen_pcaps.py"):
+                continue
+            stat, problems = resolve_core(cap, *CORE[name])
+            out, err = tshark(options, "-q", "-r", path, "-z", "sipauth,stat", "-z", "sipauth,problems")
+            if checks.check(out is not None, "%s: tshark -z sipauth,stat -z sipauth,problems" % what, err):
+                tables = parse_tables(out)
+                check_stat(checks, what, tables, stat)
+                check_problems(checks, what, tables, problems)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("wrapper")
+    parser.add_argument("plugin")
+    parser.add_argument("suite", choices=("mix", "core"))
+    parser.add_argument("--mode", choices=("two-pass", "single-pass"), default="two-pass")
+    parser.add_argument("--pcaps", default=os.path.join(ROOT, "pcaps"))
+    options = parser.parse_args()
+    checks = Checks()
+    (run_mix if options.suite == "mix" else run_core)(options, checks)
+    print("%d passed, %d failed" % (checks.passed, checks.failed))
+    return 0 if checks.failed == 0 and checks.passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
