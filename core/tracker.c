@@ -67,6 +67,8 @@ struct sa_attempt {
     guint      n_realms;
     sa_realm_nonce_t realms[SA_MAX_REALMS];
     sa_txn_t  *retry;
+    guint      n_retry_realms;
+    const char *retry_realms[SA_MAX_REALMS]; /* realms the retry had credentials for */
     gboolean   heuristic;
     gboolean   abandoned;        /* a new request without credentials came instead of a retry */
 };
@@ -404,6 +406,11 @@ link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
 {
     attempt->retry = retry;
     attempt->heuristic = heuristic;
+    for (guint i = 0; i < creds->n_auth + creds->n_proxy && attempt->n_retry_realms < SA_MAX_REALMS; i++) {
+        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+        if (params->realm.ptr)
+            attempt->retry_realms[attempt->n_retry_realms++] = intern_span(tracker, params->realm);
+    }
     retry->answers = attempt;
     retry->retry_findings = retry_findings(attempt, retry, creds);
     forget_pending(tracker, attempt);
@@ -467,6 +474,20 @@ link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *c
     }
 }
 
+/* Refused credentials are challenged again in a realm they answered; a challenge only in other realms
+ * is a further authentication domain (a proxy's 407, then the callee's 401). */
+static gboolean
+challenges_answered_realm(const sa_attempt_t *challenge, const sa_attempt_t *answered)
+{
+    if (challenge->n_realms == 0 || answered->n_retry_realms == 0)
+        return TRUE;
+    for (guint r = 0; r < challenge->n_realms; r++)
+        for (guint a = 0; a < answered->n_retry_realms; a++)
+            if (g_strcmp0(challenge->realms[r].realm, answered->retry_realms[a]) == 0)
+                return TRUE;
+    return FALSE;
+}
+
 static void
 open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 {
@@ -510,7 +531,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     if (txn->answers || txn->has_credentials) {
         if (attempt->stale)
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_STALE_NONCE);
-        else if (txn->answers)
+        else if (txn->answers && challenges_answered_realm(attempt, txn->answers))
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED);
     }
     if (!attempt->stale && tracker->config.loop_threshold > 0

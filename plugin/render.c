@@ -224,29 +224,42 @@ add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_
     }
 }
 
-static void
-append_info_tag(packet_info *pinfo, const sa_result_t *r)
+static const char *
+info_tag(const sa_result_t *r, char *buf, gsize size)
 {
     switch (r->outcome) {
     case SA_OUTCOME_ACCEPTED:
     case SA_OUTCOME_REJECTED:
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [auth: retried in %u, %u]", r->retry_frame, r->result_code);
-        break;
+        snprintf(buf, size, "[auth: retried in %u, %u]", r->retry_frame, r->result_code);
+        return buf;
     case SA_OUTCOME_CHALLENGED_AGAIN:
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [auth: retried in %u, challenged again]", r->retry_frame);
-        break;
+        snprintf(buf, size, "[auth: retried in %u, challenged again]", r->retry_frame);
+        return buf;
     case SA_OUTCOME_NO_RETRY:
-        col_append_str(pinfo->cinfo, COL_INFO, " [auth: NO RETRY]");
-        break;
+        return "[auth: NO RETRY]";
     case SA_OUTCOME_RETRY_UNANSWERED:
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [auth: retried in %u, NO ANSWER]", r->retry_frame);
-        break;
+        snprintf(buf, size, "[auth: retried in %u, NO ANSWER]", r->retry_frame);
+        return buf;
     case SA_OUTCOME_UNKNOWN:
-        col_append_str(pinfo->cinfo, COL_INFO, " [auth: pending]");
-        break;
+        return "[auth: pending]";
     case SA_OUTCOME_NONE:
         break;
     }
+    return NULL;
+}
+
+/* Appends the outcome tag; the SIP dissector may already have left a trailing space. */
+static void
+append_info_tag(packet_info *pinfo, const sa_result_t *r)
+{
+    char buf[64];
+    const char *tag = info_tag(r, buf, sizeof buf);
+    if (tag == NULL)
+        return;
+    const char *info = col_get_text(pinfo->cinfo, COL_INFO);
+    gsize len = info ? strlen(info) : 0;
+    col_append_str(pinfo->cinfo, COL_INFO, len == 0 || info[len - 1] == ' ' ? "" : " ");
+    col_append_str(pinfo->cinfo, COL_INFO, tag);
 }
 
 void

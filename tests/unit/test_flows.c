@@ -390,6 +390,27 @@ test_two_realms(void)
     sc_free(sc);
 }
 
+/* A proxy's 407, then the callee's 401 in its own realm: a second authentication domain, not a refusal. */
+static void
+test_second_realm_is_not_a_refusal(void)
+{
+    sc_t *sc = sc_new(NULL);
+    SEND(sc, .at = 0, .method = "INVITE");
+    guint32 c407 = SEND(sc, .at = 0.1, .status = 407, .proxy_authenticate = CHALLENGE("proxy.example", "p1"));
+    SEND(sc, .at = 0.2, .method = "INVITE", .cseq = 2, .proxy_authorization = CREDS("proxy.example", "p1"));
+    guint32 c401 = SEND(sc, .at = 0.3, .status = 401, .cseq = 2, .www_authenticate = CHALLENGE("callee.example", "c1"));
+    SEND(sc, .at = 0.4, .method = "INVITE", .cseq = 3, .proxy_authorization = CREDS("proxy.example", "p1"),
+         .authorization = CREDS("callee.example", "c1"));
+    guint32 refused = SEND(sc, .at = 0.5, .status = 401, .cseq = 3, .www_authenticate = CHALLENGE("callee.example", "c2"));
+    g_assert_cmpint(sc_final(sc, c407).outcome, ==, SA_OUTCOME_CHALLENGED_AGAIN);
+    sa_result_t r = sc_final(sc, c401);
+    g_assert_cmpuint(r.attempt, ==, 2);
+    g_assert_cmpuint(r.answered_code, ==, 407);
+    g_assert_false(sc_has(r, SA_FINDING_RETRY_CHALLENGED));
+    g_assert_true(sc_has(sc_final(sc, refused), SA_FINDING_RETRY_CHALLENGED));
+    sc_free(sc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -403,6 +424,7 @@ main(int argc, char **argv)
     g_test_add_func("/tracker/outcome/stale_nonce_is_no_loop", test_stale_nonce);
     g_test_add_func("/tracker/outcome/stale_on_reregistration", test_stale_on_reregistration);
     g_test_add_func("/tracker/outcome/retry_rejected_403", test_retry_rejected);
+    g_test_add_func("/tracker/outcome/second_realm_is_not_a_refusal", test_second_realm_is_not_a_refusal);
     g_test_add_func("/tracker/outcome/retry_unanswered_only_when_final", test_retry_unanswered);
     g_test_add_func("/tracker/transaction/retransmissions", test_retransmissions);
     g_test_add_func("/tracker/transaction/duplicates_from_capture_points", test_duplicate_capture_points);
