@@ -373,15 +373,20 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_cred
         list = proxy ? creds->auth : creds->proxy;
         n = proxy ? creds->n_auth : creds->n_proxy;
     }
+    /* A resent challenge may carry a new nonce (stateless proxies): any challenged nonce of the realm counts. */
     gboolean realm_found = FALSE;
     for (guint i = 0; i < n; i++) {
+        gboolean realm_known = FALSE;
+        gboolean nonce_known = FALSE;
         for (guint r = 0; r < attempt->n_realms; r++) {
             if (!span_is_str(list[i].realm, attempt->realms[r].realm))
                 continue;
-            realm_found = TRUE;
-            if (!span_is_str(list[i].nonce, attempt->realms[r].nonce))
-                findings |= SA_FINDING_BIT(SA_FINDING_NONCE_MISMATCH);
+            realm_known = TRUE;
+            nonce_known = nonce_known || span_is_str(list[i].nonce, attempt->realms[r].nonce);
         }
+        realm_found = realm_found || realm_known;
+        if (realm_known && !nonce_known)
+            findings |= SA_FINDING_BIT(SA_FINDING_NONCE_MISMATCH);
     }
     if (n > 0 && !realm_found)
         findings |= SA_FINDING_BIT(SA_FINDING_REALM_MISMATCH);
@@ -474,6 +479,34 @@ link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *c
     }
 }
 
+/* Records the realms and nonces of a challenge or of a resent copy of it, which a stateless proxy fills
+ * with a fresh nonce. When the list is full the last slot keeps the newest nonce, the one a UA answers. */
+static void
+add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_event_t *event)
+{
+    const sa_header_list_t *headers = event->status == 407 ? &event->proxy_authenticate
+                                                           : &event->www_authenticate;
+    sa_auth_params_t params[SA_MAX_REALMS];
+    guint n_params;
+    parse_auth_list(headers, params, &n_params);
+    for (guint i = 0; i < n_params; i++) {
+        const char *realm = intern_span(tracker, params[i].realm);
+        const char *nonce = intern_span(tracker, params[i].nonce);
+        gboolean known = FALSE;
+        for (guint r = 0; r < attempt->n_realms && !known; r++)
+            known = attempt->realms[r].realm == realm && attempt->realms[r].nonce == nonce;
+        if (known)
+            continue;
+        attempt->stale = attempt->stale || params[i].stale;
+        guint slot = MIN(attempt->n_realms, SA_MAX_REALMS - 1);
+        attempt->realms[slot].realm = realm;
+        attempt->realms[slot].nonce = nonce;
+        attempt->n_realms = slot + 1;
+        if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned)
+            g_hash_table_insert(tracker->pending_by_nonce, (gpointer)nonce, attempt);
+    }
+}
+
 /* Refused credentials are challenged again in a realm they answered; a challenge only in other realms
  * is a further authentication domain (a proxy's 407, then the callee's 401). */
 static gboolean
@@ -499,20 +532,9 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     attempt->code = event->status;
     txn->challenged = attempt;
 
-    const sa_header_list_t *headers = event->status == 407 ? &event->proxy_authenticate
-                                                           : &event->www_authenticate;
-    if (headers->count == 0)
+    if ((event->status == 407 ? event->proxy_authenticate.count : event->www_authenticate.count) == 0)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);
-    sa_auth_params_t params[SA_MAX_REALMS];
-    guint n_params;
-    parse_auth_list(headers, params, &n_params);
-    for (guint i = 0; i < n_params; i++) {
-        attempt->stale = attempt->stale || params[i].stale;
-        attempt->realms[i].realm = intern_span(tracker, params[i].realm);
-        attempt->realms[i].nonce = intern_span(tracker, params[i].nonce);
-    }
-    attempt->n_realms = n_params;
-
+    add_challenge_params(tracker, attempt, event);
     sa_flow_t *flow;
     if (txn->answers) {
         flow = txn->answers->flow;
@@ -539,11 +561,6 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_LOOP);
 
     g_hash_table_insert(tracker->pending_by_hop, (gpointer)txn->hop, attempt);
-    for (guint r = 0; r < attempt->n_realms; r++) {
-        const char *nonce = attempt->realms[r].nonce;
-        if (nonce && *nonce)
-            g_hash_table_insert(tracker->pending_by_nonce, (gpointer)nonce, attempt);
-    }
 }
 
 static void
@@ -600,6 +617,8 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids
         gboolean duplicate = event->time_ns - txn->final_last_time < SA_DUPLICATE_WINDOW_NS
                           && event->time_ns >= txn->final_last_time;
         txn->final_last_time = event->time_ns;
+        if (txn->challenged && event->status == txn->final_code)
+            add_challenge_params(tracker, txn->challenged, event);
         return add_msg(tracker, txn, SA_MSG_FINAL_AGAIN, duplicate);
     }
     txn->final_frame = event->frame;

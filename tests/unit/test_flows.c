@@ -390,6 +390,25 @@ test_two_realms(void)
     sc_free(sc);
 }
 
+/* A stateless proxy answers the resent INVITE with a fresh nonce; the UA answers the newest one. */
+static void
+test_resent_challenge_with_new_nonce(void)
+{
+    sc_t *sc = sc_new(NULL);
+    SEND(sc, .at = 0, .method = "INVITE");
+    guint32 c = SEND(sc, .at = 0.1, .status = 407, .proxy_authenticate = CHALLENGE(R, "first"));
+    SEND(sc, .at = 0.5, .method = "INVITE");
+    guint32 resent = SEND(sc, .at = 0.6, .status = 407, .proxy_authenticate = CHALLENGE(R, "second"));
+    SEND(sc, .at = 0.7, .method = "ACK", .cseq_method = "ACK");
+    guint32 retry = SEND(sc, .at = 40, .method = "INVITE", .cseq = 2, .proxy_authorization = CREDS(R, "second"));
+    sa_result_t r = sc_final(sc, retry);
+    g_assert_cmpint(r.role, ==, SA_ROLE_RETRY);
+    g_assert_cmpuint(r.challenge_frame, ==, c);
+    g_assert_false(sc_has(r, SA_FINDING_NONCE_MISMATCH));
+    g_assert_true(sc_has(sc_final(sc, resent), SA_FINDING_CHALLENGE_RETRANSMITTED));
+    sc_free(sc);
+}
+
 /* A proxy's 407, then the callee's 401 in its own realm: a second authentication domain, not a refusal. */
 static void
 test_second_realm_is_not_a_refusal(void)
@@ -428,6 +447,7 @@ main(int argc, char **argv)
     g_test_add_func("/tracker/outcome/retry_unanswered_only_when_final", test_retry_unanswered);
     g_test_add_func("/tracker/transaction/retransmissions", test_retransmissions);
     g_test_add_func("/tracker/transaction/duplicates_from_capture_points", test_duplicate_capture_points);
+    g_test_add_func("/tracker/transaction/resent_challenge_with_new_nonce", test_resent_challenge_with_new_nonce);
     g_test_add_func("/tracker/check/missing_challenge_header", test_missing_challenge_header);
     g_test_add_func("/tracker/check/wrong_header", test_wrong_header);
     g_test_add_func("/tracker/check/cseq_not_incremented", test_cseq_not_incremented);

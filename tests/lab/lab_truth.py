@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Writes a lab scenario's NAME.truth.json from the scenario's design and SIPp's own counters.
+
+Usage: lab_truth.py OUT.json DESIGN... [--sipp DIR ...] [--retrans-exact N | --lossy] [--transport T]
+                    [--ua NAME] [--note TEXT]
+
+Never reads the capture and never runs the plugin: the truth is what the scenario did.
+--sipp DIR reads the trace_stat/trace_counts files one SIPp run left in DIR and fails unless
+every call of it succeeded. Each DESIGN (a key of DESIGNS below) is given as
+  DESIGN               ran once per successful SIPp call (once if there is no --sipp)
+  DESIGN*N             ran N times
+  DESIGN=DIR:IDX:CODE  ran once per CODE response SIPp received at message IDX of its scenario
+                       (its -trace_counts column IDX_CODE_Recv): how an optional branch went
+  DESIGN=DIR           ran for the rest of the successful calls of the SIPp run in DIR
+"""
+import argparse
+import csv
+import glob
+import json
+import os
+import sys
+
+# Per call: one entry per challenge, in order: (method, code, what happened to it).
+#   accepted         the authenticated retry got 2xx
+#   challenged       the retry was challenged again (credentials refused)
+#   stale            the retry was challenged again with stale=true
+#   rejected:CODE    the retry got that non-auth final response
+#   no retry         the UA never answered the challenge
+# The lab's UAs answer every INVITE challenge with an ACK, send the right credentials header,
+# increment CSeq, echo the last nonce and realm: findings about those must stay at zero.
+REG, INV = "REGISTER", "INVITE"
+DESIGNS = {
+    "register_ok": [(REG, 401, "accepted")],
+    "register_noretry": [(REG, 401, "no retry")],
+    "register_loop": [(REG, 401, "challenged")] * 3 + [(REG, 401, "no retry")],
+    "register_wrong_then_right": [(REG, 401, "challenged"), (REG, 401, "accepted")],
+    "register_stale": [(REG, 401, "stale"), (REG, 401, "accepted")],
+    "register_refused": [(REG, 401, "challenged"), (REG, 401, "no retry")],
+    "invite_ok": [(INV, 407, "accepted")],
+    "invite_noretry": [(INV, 407, "no retry")],
+    "invite_wrong_then_right": [(INV, 407, "challenged"), (INV, 407, "accepted")],
+    "invite_notfound": [(INV, 407, "rejected:404")],
+    "message_ok": [("MESSAGE", 407, "accepted")],
+    "options_ok": [("OPTIONS", 407, "accepted")],
+}
+LOOP_THRESHOLD = 3  # the plugin's default sipauth.loop_threshold
+ZERO_EXPERTS = ("retry_unanswered", "wrong_header", "cseq_not_incremented", "nonce_mismatch",
+                "realm_mismatch", "missing_challenge_header", "no_ack", "aka_resync")
+
+
+def read_stat(directory):
+    """Last line of SIPp's -trace_stat file: cumulative counters."""
+    files = glob.glob(os.path.join(directory, "*.stat.csv"))
+    if not files:
+        sys.exit(f"lab_truth: no SIPp statistics file in {directory}")
+    with open(files[0], newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    head, last = rows[0], rows[-1]
+    values = dict(zip(head, last))
+
+    def count(name):
+        return int(values.get(name, "0") or 0)
+    return {"successful_calls": count("SuccessfulCall(C)"), "failed_calls": count("FailedCall(C)"),
+            "outgoing_calls": count("OutgoingCall(C)"), "retransmissions": count("Retransmissions(C)")}
+
+
+def read_counts(directory):
+    """SIPp's -trace_counts file: {column name: cumulative count}."""
+    files = glob.glob(os.path.join(directory, "*_counts.csv"))
+    if not files:
+        sys.exit(f"lab_truth: no SIPp counts file in {directory}")
+    with open(files[0], newline="") as f:
+        rows = [r for r in csv.reader(f, delimiter=";") if r]
+    return {k: int(v) for k, v in zip(rows[0], rows[-1]) if v.strip().isdigit()}
+
+
+def summarise(groups):
+    challenges, outcomes = {}, dict.fromkeys(("accepted", "challenged again", "rejected", "no retry",
+                                              "retry unanswered"), 0)
+    results = {"accepted": 0, "challenged again": 0, "rejected": {}, "unanswered": 0}
+    experts = dict.fromkeys(("missing_retry", "retry_challenged", "stale_nonce", "retry_failed"), 0)
+    flows = loops = retries = 0
+    for design, calls in groups:
+        attempts = DESIGNS[design]
+        flows += calls
+        if sum(1 for a in attempts if a[2] != "stale") >= LOOP_THRESHOLD:
+            loops += calls
+        for method, code, what in attempts:
+            key = f"{code} {method}"
+            challenges[key] = challenges.get(key, 0) + calls
+            if what == "no retry":
+                outcomes["no retry"] += calls
+                experts["missing_retry"] += calls
+                continue
+            retries += calls
+            if what == "accepted":
+                outcomes["accepted"] += calls
+                results["accepted"] += calls
+            elif what in ("challenged", "stale"):
+                outcomes["challenged again"] += calls
+                results["challenged again"] += calls
+                experts["stale_nonce" if what == "stale" else "retry_challenged"] += calls
+            elif what.startswith("rejected:"):
+                status = what.split(":", 1)[1]
+                outcomes["rejected"] += calls
+                results["rejected"][status] = results["rejected"].get(status, 0) + calls
+                experts["retry_failed"] += calls
+    experts.update(dict.fromkeys(ZERO_EXPERTS, 0))
+    return {
+        "flows": flows,
+        "challenges": challenges,
+        "retries": retries,
+        "retry_results": results,
+        "missing_retries": outcomes["no retry"],
+        "challenge_outcomes": outcomes,
+        "expert_frames": experts,
+        "loop_flows": loops,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("designs", nargs="+", help="DESIGN or DESIGN*CALLS")
+    ap.add_argument("--sipp", action="append", default=[], help="directory of one SIPp run")
+    ap.add_argument("--retrans-exact", type=int, default=None)
+    ap.add_argument("--lossy", action="store_true", help="SIPp dropped messages on purpose (-lost)")
+    ap.add_argument("--transport", default="udp")
+    ap.add_argument("--ua", default="sipp")
+    ap.add_argument("--note", default="")
+    args = ap.parse_args()
+
+    sipp = {}
+    for directory in args.sipp:
+        stat = read_stat(directory)
+        if stat["failed_calls"]:
+            sys.exit(f"lab_truth: SIPp in {directory} reports {stat['failed_calls']} failed calls")
+        sipp[directory] = stat
+    successful = sum(s["successful_calls"] for s in sipp.values())
+    retransmissions = sum(s["retransmissions"] for s in sipp.values())
+
+    # Designs counted from one SIPp run's counters first, then the rest of that run.
+    groups, rest = [], []
+    for item in args.designs:
+        design, sep, spec = item.partition("=")
+        if not sep:
+            design, _, calls = item.partition("*")
+            n = int(calls) if calls else (successful if sipp else 1)
+            groups.append((design, n))
+        elif spec.count(":") == 2:
+            directory, index, code = spec.split(":")
+            column = f"{index}_{code}_Recv"
+            counts = read_counts(directory)
+            if column not in counts:
+                sys.exit(f"lab_truth: no column {column} in {directory}'s SIPp counts ({sorted(counts)})")
+            groups.append((design, counts[column]))
+            sipp[directory]["counted"] = sipp[directory].get("counted", 0) + counts[column]
+        else:
+            rest.append((design, spec))
+    for design, directory in rest:
+        stat = sipp[directory]
+        groups.append((design, stat["successful_calls"] - stat.get("counted", 0)))
+    for design, _ in groups:
+        if design not in DESIGNS:
+            sys.exit(f"lab_truth: unknown design {design}")
+    if sipp and sum(n for _, n in groups) != successful:
+        sys.exit(f"lab_truth: designs add up to {sum(n for _, n in groups)} calls, SIPp counted {successful}")
+
+    truth = {"scenario": os.path.basename(args.out).split(".truth.json")[0], "ua": args.ua,
+             "transport": args.transport, "note": args.note,
+             "design": {d: n for d, n in groups}}
+    if len({d for d, _ in groups}) != len(groups):
+        sys.exit("lab_truth: a design given twice")
+    truth.update(summarise(groups))
+    # Kamailio's challenges are stateless and never retransmitted on their own: a challenge
+    # shows up twice only when the UA sent its request twice, which on UDP SIPp does when it
+    # lost (or dropped on purpose) the 401/407. A retransmission counted by SIPp after a message
+    # it dropped itself never reached the wire, so SIPp's count is only an upper bound.
+    if args.retrans_exact is not None:
+        truth["challenge_retransmissions"] = {"min": args.retrans_exact, "max": args.retrans_exact}
+    elif args.lossy:
+        truth["challenge_retransmissions"] = {"min": 0, "max": retransmissions}
+    else:
+        truth["challenge_retransmissions"] = {"min": 0, "max": 0 if not sipp else retransmissions}
+    if sipp:
+        truth["sipp"] = {k: sum(s[k] for s in sipp.values())
+                         for k in ("successful_calls", "failed_calls", "outgoing_calls", "retransmissions")}
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(truth, f, indent=2, sort_keys=False)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
