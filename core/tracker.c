@@ -424,7 +424,8 @@ link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
 static gboolean
 within_timeout(const sa_tracker_t *tracker, const sa_attempt_t *attempt, gint64 time_ns)
 {
-    return time_ns - attempt->challenge_time <= (gint64)tracker->config.retry_timeout_s * SA_NS_PER_S;
+    gint64 delay = time_ns - attempt->challenge_time;
+    return delay >= 0 && delay <= (gint64)tracker->config.retry_timeout_s * SA_NS_PER_S;
 }
 
 /* A non-compliant UA retries with a new Call-ID: find its challenge by the nonce it echoes. */
@@ -591,7 +592,8 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids
 
     sa_credentials_t creds;
     if (txn) {
-        if (txn->request_frame != 0)
+        /* A late copy after its retry was linked (a slower capture point) is no longer the request. */
+        if (txn->request_frame != 0 || (txn->challenged && txn->challenged->retry))
             return add_msg(tracker, txn, SA_MSG_REQUEST_AGAIN, FALSE);
         /* Reordered capture: the response came first; too late to link this as a retry. */
         parse_credentials(event, &creds);

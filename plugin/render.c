@@ -137,6 +137,13 @@ add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 value)
         proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
 }
 
+/* "frame N", or a word for a request sent before the capture started. */
+static const char *
+frame_ref(packet_info *pinfo, guint32 frame)
+{
+    return frame ? wmem_strdup_printf(pinfo->pool, "frame %u", frame) : "a frame before the capture";
+}
+
 /* One expert info per finding, each naming the frame to look at next and what to check. */
 static void
 add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_result_t *r)
@@ -146,9 +153,9 @@ add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_
     switch (finding) {
     case SA_FINDING_MISSING_RETRY:
         expert_add_info_format(pinfo, item, ei,
-            "No authenticated retry after this %u (request in frame %u): check the next %s for %s and "
+            "No authenticated retry after this %u (request in %s): check the next %s for %s and "
             "credential correctness",
-            code, r->request_frame, r->method ? r->method : "request", auth_header_name(code, TRUE));
+            code, frame_ref(pinfo, r->request_frame), r->method ? r->method : "request", auth_header_name(code, TRUE));
         break;
     case SA_FINDING_RETRY_CHALLENGED:
         expert_add_info_format(pinfo, item, ei,
@@ -158,8 +165,8 @@ add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_
         break;
     case SA_FINDING_STALE_NONCE:
         expert_add_info_format(pinfo, item, ei,
-            "stale=true: the nonce used in frame %u expired; a normal refresh, expect a retry with the new nonce",
-            r->request_frame);
+            "stale=true: the nonce used in %s expired; a normal refresh, expect a retry with the new nonce",
+            frame_ref(pinfo, r->request_frame));
         break;
     case SA_FINDING_CHALLENGE_LOOP:
         expert_add_info_format(pinfo, item, ei,
@@ -184,8 +191,8 @@ add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_
         break;
     case SA_FINDING_CSEQ_NOT_INCREMENTED:
         expert_add_info_format(pinfo, item, ei,
-            "Retry CSeq is not above the CSeq of the challenged request in frame %u (RFC 3261 22.2)",
-            r->request_frame);
+            "Retry CSeq is not above the CSeq of the challenged request in %s (RFC 3261 22.2)",
+            frame_ref(pinfo, r->request_frame));
         break;
     case SA_FINDING_NONCE_MISMATCH:
         expert_add_info_format(pinfo, item, ei,
@@ -201,8 +208,8 @@ add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_
         break;
     case SA_FINDING_NO_ACK:
         expert_add_info_format(pinfo, item, ei,
-            "This %u to the INVITE in frame %u was never ACKed: did the client receive it?",
-            code, r->request_frame);
+            "This %u to the INVITE in %s was never ACKed: did the client receive it?",
+            code, frame_ref(pinfo, r->request_frame));
         break;
     case SA_FINDING_CHALLENGE_RETRANSMITTED:
         expert_add_info_format(pinfo, item, ei,

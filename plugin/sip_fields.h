@@ -5,8 +5,8 @@
 #include <epan/packet.h>
 #include "sipauth/tracker.h"
 
-/* SIP messages analysed in one frame; more are ignored (a TCP segment rarely holds more than a few). */
-#define SA_MAX_MESSAGES_PER_FRAME 32
+/* SIP messages analysed in one frame; more are ignored (a TCP segment rarely holds more than a few; the cap bounds the stack). */
+#define SA_MAX_MESSAGES_PER_FRAME 128
 
 /* Looks up the SIP fields by name; call once the SIP dissector is registered. */
 void sa_sip_fields_init(void);

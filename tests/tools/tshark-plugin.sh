@@ -13,7 +13,9 @@ ver=$(tshark --version 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\)
 
 home=$(mktemp -d /tmp/sipauth-home.XXXXXX)
 trap 'rm -rf "$home"' EXIT
-mkdir -p "$home/.local/lib/wireshark/plugins/$ver/epan" "$home/in"
+mkdir -p "$home/.local/lib/wireshark/plugins/$ver/epan" "$home/in" "$home/extcap"
+# No extcap helpers: they are not needed here, slow every start, and hang under a preloaded sanitizer.
+export WIRESHARK_EXTCAP_DIR="$home/extcap"
 cp "$plugin" "$home/.local/lib/wireshark/plugins/$ver/epan/sipauth.so"
 
 args=()

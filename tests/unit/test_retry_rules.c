@@ -234,6 +234,34 @@ test_mid_flow_start(void)
     sc_free(sc);
 }
 
+/* A late copy of the request from a slower capture point, after the retry, is a retransmission. */
+static void
+test_late_original_request(void)
+{
+    sc_t *sc = sc_new(NULL);
+    guint32 c = SEND(sc, .at = 0, .status = 407, .proxy_authenticate = CHALLENGE(R, "n"));
+    guint32 retry = SEND(sc, .at = 0.1, .method = "INVITE", .cseq = 2, .proxy_authorization = CREDS(R, "n"));
+    guint32 late = SEND(sc, .at = 0.2, .method = "INVITE");
+    sa_result_t r = sc_final(sc, c);
+    g_assert_cmpuint(r.request_frame, ==, 0);
+    g_assert_cmpuint(r.retry_frame, ==, retry);
+    g_assert_cmpint(sc_final(sc, late).role, ==, SA_ROLE_REQUEST_RETRANSMISSION);
+    g_assert_cmpuint(sc_final(sc, retry).request_frame, ==, 0);
+    sc_free(sc);
+}
+
+/* Timestamps going backwards: a retry "before" its challenge must echo the nonce to be linked. */
+static void
+test_retry_before_challenge_in_time(void)
+{
+    sc_t *sc = sc_new(NULL);
+    SEND(sc, .at = 50, .method = "REGISTER");
+    guint32 c = SEND(sc, .at = 50.1, .status = 401, .cseq_method = "REGISTER", .www_authenticate = CHALLENGE(R, "n"));
+    SEND(sc, .at = 10, .method = "REGISTER", .cseq = 2, .authorization = CREDS(R, "other"));
+    g_assert_cmpint(sc_final(sc, c).outcome, ==, SA_OUTCOME_NO_RETRY);
+    sc_free(sc);
+}
+
 static void
 test_track_401_off(void)
 {
@@ -305,6 +333,8 @@ main(int argc, char **argv)
     g_test_add_func("/tracker/input/icmp_quote_ignored", test_icmp_quote_ignored);
     g_test_add_func("/tracker/input/mid_flow_start", test_mid_flow_start);
     g_test_add_func("/tracker/input/track_401_off", test_track_401_off);
+    g_test_add_func("/tracker/input/late_original_request", test_late_original_request);
+    g_test_add_func("/tracker/input/retry_before_challenge_in_time", test_retry_before_challenge_in_time);
     g_test_add_func("/tracker/input/rfc2543_without_branch", test_rfc2543_without_branch);
     g_test_add_func("/tracker/input/junk_is_ignored", test_junk_is_ignored);
     return g_test_run();
