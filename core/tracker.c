@@ -221,6 +221,19 @@ parse_auth_list(const sa_header_list_t *list, sa_auth_params_t *out, guint *n_ou
     }
 }
 
+/* Both credential headers, Authorization first, as one list. */
+static guint
+credential_count(const sa_credentials_t *creds)
+{
+    return creds->n_auth + creds->n_proxy;
+}
+
+static const sa_auth_params_t *
+credential_at(const sa_credentials_t *creds, guint i)
+{
+    return i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+}
+
 static void
 parse_credentials(const sa_event_t *event, sa_credentials_t *creds)
 {
@@ -229,8 +242,8 @@ parse_credentials(const sa_event_t *event, sa_credentials_t *creds)
     creds->has_proxy_authorization = event->proxy_authorization.count > 0;
     parse_auth_list(&event->authorization, creds->auth, &creds->n_auth);
     parse_auth_list(&event->proxy_authorization, creds->proxy, &creds->n_proxy);
-    for (guint i = 0; i < creds->n_auth + creds->n_proxy; i++) {
-        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+    for (guint i = 0; i < credential_count(creds); i++) {
+        const sa_auth_params_t *params = credential_at(creds, i);
         /* IMS initial REGISTER: nonce="" and response="" are no credentials yet (TS 24.229). */
         if (!sa_span_is_empty(params->nonce) || !sa_span_is_empty(params->response))
             creds->any_nonempty = TRUE;
@@ -328,8 +341,8 @@ new_txn(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids, con
 static gboolean
 credentials_echo_nonce(const sa_credentials_t *creds, const sa_attempt_t *attempt)
 {
-    for (guint i = 0; i < creds->n_auth + creds->n_proxy; i++) {
-        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+    for (guint i = 0; i < credential_count(creds); i++) {
+        const sa_auth_params_t *params = credential_at(creds, i);
         if (sa_span_is_empty(params->nonce))
             continue;
         for (guint r = 0; r < attempt->n_realms; r++) {
@@ -411,8 +424,8 @@ link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
 {
     attempt->retry = retry;
     attempt->heuristic = heuristic;
-    for (guint i = 0; i < creds->n_auth + creds->n_proxy && attempt->n_retry_realms < SA_MAX_REALMS; i++) {
-        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+    for (guint i = 0; i < credential_count(creds) && attempt->n_retry_realms < SA_MAX_REALMS; i++) {
+        const sa_auth_params_t *params = credential_at(creds, i);
         if (params->realm.ptr)
             attempt->retry_realms[attempt->n_retry_realms++] = intern_span(tracker, params->realm);
     }
@@ -432,8 +445,8 @@ within_timeout(const sa_tracker_t *tracker, const sa_attempt_t *attempt, gint64 
 static sa_attempt_t *
 find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t *creds)
 {
-    for (guint i = 0; i < creds->n_auth + creds->n_proxy; i++) {
-        const sa_auth_params_t *params = i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
+    for (guint i = 0; i < credential_count(creds); i++) {
+        const sa_auth_params_t *params = credential_at(creds, i);
         if (sa_span_is_empty(params->nonce) || params->nonce.len > SA_MAX_STRING)
             continue;
         char nonce[SA_MAX_STRING + 1];
