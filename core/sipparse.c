@@ -89,18 +89,28 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
         sa_span_t param;
         p = read_param_value(p, &param);
 
-        if (name_is(name, name_len, "realm"))
-            params->realm = param;
-        else if (name_is(name, name_len, "nonce"))
-            params->nonce = param;
-        else if (name_is(name, name_len, "username"))
-            params->username = param;
-        else if (name_is(name, name_len, "response"))
-            params->response = param;
-        else if (name_is(name, name_len, "auts"))
-            params->auts = param;
-        else if (name_is(name, name_len, "stale"))
-            params->stale = param.len == 4 && g_ascii_strncasecmp(param.ptr, "true", 4) == 0;
+        switch (name_len) {   /* by length first: most parameters are none of these */
+        case 4:
+            if (name_is(name, name_len, "auts"))
+                params->auts = param;
+            break;
+        case 5:
+            if (name_is(name, name_len, "realm"))
+                params->realm = param;
+            else if (name_is(name, name_len, "nonce"))
+                params->nonce = param;
+            else if (name_is(name, name_len, "stale"))
+                params->stale = param.len == 4 && g_ascii_strncasecmp(param.ptr, "true", 4) == 0;
+            break;
+        case 8:
+            if (name_is(name, name_len, "username"))
+                params->username = param;
+            else if (name_is(name, name_len, "response"))
+                params->response = param;
+            break;
+        default:
+            break;
+        }
     }
     return TRUE;
 }
@@ -143,13 +153,14 @@ static const char *
 via_entry_end(const char *p)
 {
     gboolean quoted = FALSE;
-    for (; *p; p++) {
+    for (;;) {
+        p += strcspn(p, ",\"");
+        if (*p == '\0' || (*p == ',' && !quoted))
+            return p;
         if (*p == '"')
             quoted = !quoted;
-        else if (*p == ',' && !quoted)
-            return p;
+        p++;
     }
-    return p;
 }
 
 static void

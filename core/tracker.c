@@ -27,11 +27,28 @@ typedef struct {
     const char *nonce;
 } sa_realm_nonce_t;
 
+/* A hash key: NUL-separated strings, then binary numbers; its hash is computed once. */
+typedef struct {
+    const char *bytes;
+    guint32     len;
+    guint32     hash;
+} sa_key_t;
+
+/* Room for a key of four strings of at most SA_MAX_STRING bytes and one number. */
+#define SA_KEY_MAX (4 * (SA_MAX_STRING + 1) + sizeof(guint32))
+
+typedef struct {
+    char  bytes[SA_KEY_MAX];
+    gsize len;
+} sa_key_builder_t;
+
 /* One SIP transaction: a request and its final response, as seen at one hop. */
 typedef struct {
-    const char *call_id;
+    sa_key_t    key;             /* Call-ID, top Via host, branch or From tag, method (INVITE for ACK), CSeq */
+    const char *call_id;         /* the key's first string */
+    const char *host;            /* the key's second string: top Via sent-by host */
     const char *method;          /* CSeq method */
-    const char *hop;             /* Call-ID + method + sender host + Via count: where its retry comes from */
+    guint       via_count;       /* Via entries: with Call-ID, method and host, the hop its retry comes from */
     const char *from_uri;
     const char *username;        /* of its credentials, if any */
     guint32     cseq;
@@ -56,6 +73,7 @@ typedef struct {
 
 /* One challenge of a flow and what answered it. */
 struct sa_attempt {
+    sa_key_t   hop;              /* of the challenged request: where its retry comes from */
     sa_flow_t *flow;
     guint32    number;
     sa_txn_t  *request;          /* the challenged transaction */
@@ -79,6 +97,13 @@ typedef struct {
     gboolean  duplicate;
 } sa_msg_t;
 
+/* The messages one frame got: ids first .. first + count - 1 (a frame's messages are fed together). */
+typedef struct {
+    guint32     frame;
+    sa_msg_id_t first;
+    guint32     count;
+} sa_frame_msgs_t;
+
 /* The credentials of a request, parsed once while it is fed. */
 typedef struct {
     gboolean has_authorization;
@@ -93,17 +118,91 @@ typedef struct {
 
 struct sa_tracker {
     sa_config_t  config;
-    GStringChunk *strings;       /* interned strings: Call-IDs, hosts, keys, nonces */
-    GString     *scratch;        /* builds hash keys */
+    GStringChunk *strings;       /* keys, interned realms and nonces, URIs and user names */
     GString     *intern_buf;     /* NUL-terminates spans before interning */
     GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
+    GArray      *frames;         /* sa_frame_msgs_t by frame number, only frames with tracked messages */
     GPtrArray   *txns;           /* owns sa_txn_t */
     GPtrArray   *attempts;       /* owns sa_attempt_t, in challenge order */
     GPtrArray   *flows;          /* owns sa_flow_t */
-    GHashTable  *txn_by_key;     /* interned key -> sa_txn_t */
-    GHashTable  *pending_by_hop; /* hop -> sa_attempt_t still waiting for its retry */
+    GHashTable  *txn_by_key;     /* sa_key_t (in the txn) -> sa_txn_t */
+    GHashTable  *pending_by_hop; /* sa_key_t (in the attempt) -> sa_attempt_t still waiting for its retry */
     GHashTable  *pending_by_nonce; /* nonce -> sa_attempt_t, for retries with a new Call-ID */
 };
+
+/* A multiplicative hash, eight bytes at a time: keys are hashed on every message. */
+static guint32
+hash_bytes(const char *p, gsize len)
+{
+    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
+    while (len >= 8) {
+        guint64 word;
+        memcpy(&word, p, 8);
+        h = (h ^ word) * G_GUINT64_CONSTANT(0xFF51AFD7ED558CCD);
+        h ^= h >> 32;
+        p += 8;
+        len -= 8;
+    }
+    guint64 tail = 0;
+    memcpy(&tail, p, len);
+    h = (h ^ tail) * G_GUINT64_CONSTANT(0xC4CEB9FE1A85EC53);
+    h ^= h >> 29;
+    return (guint32)h;
+}
+
+static guint
+key_hash(gconstpointer key)
+{
+    return ((const sa_key_t *)key)->hash;
+}
+
+static gboolean
+key_equal(gconstpointer a, gconstpointer b)
+{
+    const sa_key_t *ka = a;
+    const sa_key_t *kb = b;
+    return ka->hash == kb->hash && ka->len == kb->len && memcmp(ka->bytes, kb->bytes, ka->len) == 0;
+}
+
+static void
+key_start(sa_key_builder_t *builder)
+{
+    builder->len = 0;
+}
+
+/* Adds a string cut to SA_MAX_STRING, and its NUL; an absent one adds an empty string. */
+static void
+key_add_span(sa_key_builder_t *builder, sa_span_t span)
+{
+    if (span.ptr) {
+        gsize n = MIN(span.len, SA_MAX_STRING);
+        memcpy(builder->bytes + builder->len, span.ptr, n);
+        builder->len += n;
+    }
+    builder->bytes[builder->len++] = '\0';
+}
+
+static void
+key_add_str(sa_key_builder_t *builder, const char *str)
+{
+    sa_span_t span = { str, str ? strlen(str) : 0 };
+    key_add_span(builder, span);
+}
+
+static void
+key_add_number(sa_key_builder_t *builder, guint32 number)
+{
+    memcpy(builder->bytes + builder->len, &number, sizeof number);
+    builder->len += sizeof number;
+}
+
+/* A key pointing into the builder: valid until it is reused. */
+static sa_key_t
+key_finish(const sa_key_builder_t *builder)
+{
+    sa_key_t key = { builder->bytes, (guint32)builder->len, hash_bytes(builder->bytes, builder->len) };
+    return key;
+}
 
 void
 sa_config_init_defaults(sa_config_t *config)
@@ -123,15 +222,15 @@ sa_tracker_new(const sa_config_t *config)
     else
         sa_config_init_defaults(&tracker->config);
     tracker->strings = g_string_chunk_new(64 * 1024);
-    tracker->scratch = g_string_sized_new(256);
     tracker->intern_buf = g_string_sized_new(256);
     tracker->msgs = g_array_sized_new(FALSE, TRUE, sizeof(sa_msg_t), 1024);
     g_array_set_size(tracker->msgs, 1);
+    tracker->frames = g_array_sized_new(FALSE, FALSE, sizeof(sa_frame_msgs_t), 1024);
     tracker->txns = g_ptr_array_new_with_free_func(g_free);
     tracker->attempts = g_ptr_array_new_with_free_func(g_free);
     tracker->flows = g_ptr_array_new_with_free_func(g_free);
-    tracker->txn_by_key = g_hash_table_new(g_str_hash, g_str_equal);
-    tracker->pending_by_hop = g_hash_table_new(g_str_hash, g_str_equal);
+    tracker->txn_by_key = g_hash_table_new(key_hash, key_equal);
+    tracker->pending_by_hop = g_hash_table_new(key_hash, key_equal);
     tracker->pending_by_nonce = g_hash_table_new(g_str_hash, g_str_equal);
     return tracker;
 }
@@ -148,7 +247,7 @@ sa_tracker_free(sa_tracker_t *tracker)
     g_ptr_array_free(tracker->attempts, TRUE);
     g_ptr_array_free(tracker->txns, TRUE);
     g_array_free(tracker->msgs, TRUE);
-    g_string_free(tracker->scratch, TRUE);
+    g_array_free(tracker->frames, TRUE);
     g_string_free(tracker->intern_buf, TRUE);
     g_string_chunk_free(tracker->strings);
     g_free(tracker);
@@ -171,28 +270,13 @@ intern_span(sa_tracker_t *tracker, sa_span_t span)
     return g_string_chunk_insert_const(tracker->strings, tracker->intern_buf->str);
 }
 
+/* Copies a span, cut to SA_MAX_STRING, without looking for an equal string (not for pointer comparison). */
 static const char *
-intern_str(sa_tracker_t *tracker, const char *str)
+copy_span(sa_tracker_t *tracker, sa_span_t span)
 {
-    if (str == NULL)
+    if (span.ptr == NULL)
         return NULL;
-    sa_span_t span = { str, strlen(str) };
-    return intern_span(tracker, span);
-}
-
-static void
-scratch_add_span(GString *scratch, sa_span_t span)
-{
-    if (span.ptr)
-        g_string_append_len(scratch, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
-    g_string_append_c(scratch, '\x1f');
-}
-
-static void
-scratch_add_str(GString *scratch, const char *str)
-{
-    sa_span_t span = { str, str ? strlen(str) : 0 };
-    scratch_add_span(scratch, span);
+    return g_string_chunk_insert_len(tracker->strings, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
 }
 
 static gboolean
@@ -290,51 +374,63 @@ read_ids(const sa_event_t *event, sa_ids_t *ids)
     return TRUE;
 }
 
-/* RFC 3261 17.1.3: branch + CSeq; RFC 2543 peers: Call-ID + CSeq + From tag. ACK joins its INVITE. */
-static const char *
-txn_key(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+static gboolean
+span_is_literal(sa_span_t span, const char *literal)
 {
-    GString *key = tracker->scratch;
-    g_string_truncate(key, 0);
-    scratch_add_str(key, event->call_id);
-    scratch_add_span(key, ids->top_via.host);
-    const sa_span_t *branch = &ids->top_via.branch;
-    if (branch->len > 7 && strncmp(branch->ptr, "z9hG4bK", 7) == 0)
-        scratch_add_span(key, *branch);
-    else
-        scratch_add_span(key, ids->from.tag);
-    g_string_append_printf(key, "%u\x1f", ids->cseq);
-    if (ids->cseq_method.len == 3 && strncmp(ids->cseq_method.ptr, "ACK", 3) == 0)
-        scratch_add_str(key, "INVITE");
-    else
-        scratch_add_span(key, ids->cseq_method);
-    return key->str;
+    gsize len = strlen(literal);
+    return span.len == len && memcmp(span.ptr, literal, len) == 0;
 }
 
-static const char *
-hop_key(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+/* RFC 3261 17.1.3: branch + CSeq; RFC 2543 peers: Call-ID + CSeq + From tag. ACK joins its INVITE. */
+static sa_key_t
+txn_key(sa_key_builder_t *builder, const sa_event_t *event, const sa_ids_t *ids)
 {
-    GString *key = tracker->scratch;
-    g_string_truncate(key, 0);
-    scratch_add_str(key, event->call_id);
-    scratch_add_span(key, ids->cseq_method);
-    scratch_add_span(key, ids->top_via.host);
-    g_string_append_printf(key, "%u", ids->via_count);
-    return g_string_chunk_insert_const(tracker->strings, key->str);
+    key_start(builder);
+    key_add_str(builder, event->call_id);
+    key_add_span(builder, ids->top_via.host);
+    const sa_span_t *branch = &ids->top_via.branch;
+    if (branch->len > 7 && strncmp(branch->ptr, "z9hG4bK", 7) == 0)
+        key_add_span(builder, *branch);
+    else
+        key_add_span(builder, ids->from.tag);
+    if (span_is_literal(ids->cseq_method, "ACK"))
+        key_add_str(builder, "INVITE");
+    else
+        key_add_span(builder, ids->cseq_method);
+    key_add_number(builder, ids->cseq);
+    return key_finish(builder);
+}
+
+/* Where a transaction's retry comes from: Call-ID + CSeq method + sender host + Via count. */
+static sa_key_t
+hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
+{
+    key_start(builder);
+    key_add_str(builder, txn->call_id);
+    key_add_str(builder, txn->method);
+    key_add_str(builder, txn->host);
+    key_add_number(builder, txn->via_count);
+    return key_finish(builder);
 }
 
 static sa_txn_t *
-new_txn(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids, const char *key)
+new_txn(sa_tracker_t *tracker, const sa_ids_t *ids, const sa_key_t *key)
 {
     sa_txn_t *txn = g_new0(sa_txn_t, 1);
     g_ptr_array_add(tracker->txns, txn);
-    const char *stored_key = g_string_chunk_insert_const(tracker->strings, key);
-    g_hash_table_insert(tracker->txn_by_key, (gpointer)stored_key, txn);
-    txn->call_id = intern_str(tracker, event->call_id);
-    txn->method = intern_span(tracker, ids->cseq_method);
-    txn->from_uri = intern_span(tracker, ids->from.uri);
+    txn->key.bytes = g_string_chunk_insert_len(tracker->strings, key->bytes, key->len);
+    txn->key.len = key->len;
+    txn->key.hash = key->hash;
+    g_hash_table_insert(tracker->txn_by_key, &txn->key, txn);
+    txn->call_id = txn->key.bytes;
+    txn->host = txn->call_id + strlen(txn->call_id) + 1;
+    const char *branch = txn->host + strlen(txn->host) + 1;
+    const char *key_method = branch + strlen(branch) + 1;
+    /* The key says INVITE for ACK: a (nonsensical) response to an ACK keeps its own method. */
+    txn->method = span_is_literal(ids->cseq_method, "ACK") ? "ACK" : key_method;
+    txn->via_count = ids->via_count;
+    txn->from_uri = copy_span(tracker, ids->from.uri);
     txn->cseq = ids->cseq;
-    txn->hop = hop_key(tracker, event, ids);
     return txn;
 }
 
@@ -409,8 +505,8 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_cred
 static void
 forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
 {
-    if (g_hash_table_lookup(tracker->pending_by_hop, attempt->request->hop) == attempt)
-        g_hash_table_remove(tracker->pending_by_hop, attempt->request->hop);
+    if (g_hash_table_lookup(tracker->pending_by_hop, &attempt->hop) == attempt)
+        g_hash_table_remove(tracker->pending_by_hop, &attempt->hop);
     for (guint r = 0; r < attempt->n_realms; r++) {
         const char *nonce = attempt->realms[r].nonce;
         if (nonce && g_hash_table_lookup(tracker->pending_by_nonce, nonce) == attempt)
@@ -473,7 +569,9 @@ find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t
 static void
 link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *creds)
 {
-    sa_attempt_t *pending = g_hash_table_lookup(tracker->pending_by_hop, txn->hop);
+    sa_key_builder_t builder;
+    sa_key_t hop = hop_key(&builder, txn);
+    sa_attempt_t *pending = g_hash_table_lookup(tracker->pending_by_hop, &hop);
     if (pending && pending->request != txn) {
         if (!creds->any_nonempty) {
             pending->abandoned = TRUE;
@@ -545,6 +643,11 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     attempt->challenge_time = event->time_ns;
     attempt->code = event->status;
     txn->challenged = attempt;
+    sa_key_builder_t builder;
+    sa_key_t hop = hop_key(&builder, txn);
+    attempt->hop.bytes = g_string_chunk_insert_len(tracker->strings, hop.bytes, hop.len);
+    attempt->hop.len = hop.len;
+    attempt->hop.hash = hop.hash;
 
     if ((event->status == 407 ? event->proxy_authenticate.count : event->www_authenticate.count) == 0)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);
@@ -574,7 +677,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
             && flow->nonstale_challenges >= tracker->config.loop_threshold)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_LOOP);
 
-    g_hash_table_insert(tracker->pending_by_hop, (gpointer)txn->hop, attempt);
+    g_hash_table_insert(tracker->pending_by_hop, &attempt->hop, attempt);
 }
 
 static void
@@ -584,14 +687,15 @@ set_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event, const
     txn->request_time = event->time_ns;
     txn->has_credentials = creds->any_nonempty;
     const sa_auth_params_t *with_user = first_username(creds);
-    txn->username = with_user ? intern_span(tracker, with_user->username) : NULL;
+    txn->username = with_user ? copy_span(tracker, with_user->username) : NULL;
 }
 
 static sa_msg_id_t
 feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
 {
-    const char *key = txn_key(tracker, event, ids);
-    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, key);
+    sa_key_builder_t builder;
+    sa_key_t key = txn_key(&builder, event, ids);
+    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, &key);
 
     if (g_strcmp0(event->method, "ACK") == 0) {
         if (txn == NULL || txn->challenged == NULL)
@@ -613,7 +717,7 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids
         set_request(tracker, txn, event, &creds);
         return add_msg(tracker, txn, SA_MSG_REQUEST, FALSE);
     }
-    txn = new_txn(tracker, event, ids, key);
+    txn = new_txn(tracker, ids, &key);
     parse_credentials(event, &creds);
     set_request(tracker, txn, event, &creds);
     link_new_request(tracker, txn, &creds);
@@ -623,10 +727,11 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids
 static sa_msg_id_t
 feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
 {
-    const char *key = txn_key(tracker, event, ids);
-    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, key);
+    sa_key_builder_t builder;
+    sa_key_t key = txn_key(&builder, event, ids);
+    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, &key);
     if (txn == NULL)
-        txn = new_txn(tracker, event, ids, key);
+        txn = new_txn(tracker, ids, &key);
 
     if (txn->final_frame != 0) {
         gboolean duplicate = event->time_ns - txn->final_last_time < SA_DUPLICATE_WINDOW_NS
@@ -645,6 +750,46 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids
     return add_msg(tracker, txn, SA_MSG_FINAL, FALSE);
 }
 
+/* Index of the first entry of tracker->frames whose frame is not below frame. */
+static guint
+frames_lower_bound(const sa_tracker_t *tracker, guint32 frame)
+{
+    guint low = 0;
+    guint high = tracker->frames->len;
+    while (low < high) {
+        guint mid = low + (high - low) / 2;
+        if (g_array_index(tracker->frames, sa_frame_msgs_t, mid).frame < frame)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/* Frames come in order on Wireshark's first pass: appending keeps the index sorted. */
+static void
+note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id)
+{
+    GArray *frames = tracker->frames;
+    if (frames->len > 0) {
+        sa_frame_msgs_t *last = &g_array_index(frames, sa_frame_msgs_t, frames->len - 1);
+        if (last->frame == frame && last->first + last->count == id) {
+            last->count++;
+            return;
+        }
+    }
+    sa_frame_msgs_t entry = { frame, id, 1 };
+    if (frames->len == 0 || g_array_index(frames, sa_frame_msgs_t, frames->len - 1).frame < frame) {
+        g_array_append_val(frames, entry);
+        return;
+    }
+    /* Out of order: keep the index sorted; a frame seen before keeps its first messages. */
+    guint at = frames_lower_bound(tracker, frame);
+    if (at < frames->len && g_array_index(frames, sa_frame_msgs_t, at).frame == frame)
+        return;
+    g_array_insert_val(frames, at, entry);
+}
+
 sa_msg_id_t
 sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event)
 {
@@ -656,8 +801,27 @@ sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event)
     sa_ids_t ids;
     if (!read_ids(event, &ids))
         return 0;
-    return is_request ? feed_request(tracker, event, &ids)
-                      : feed_final_response(tracker, event, &ids);
+    sa_msg_id_t id = is_request ? feed_request(tracker, event, &ids)
+                                : feed_final_response(tracker, event, &ids);
+    if (id != 0)
+        note_frame(tracker, event->frame, id);
+    return id;
+}
+
+guint
+sa_tracker_frame_messages(const sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first)
+{
+    *first = 0;
+    if (tracker == NULL)
+        return 0;
+    guint at = frames_lower_bound(tracker, frame);
+    if (at >= tracker->frames->len)
+        return 0;
+    const sa_frame_msgs_t *entry = &g_array_index(tracker->frames, sa_frame_msgs_t, at);
+    if (entry->frame != frame)
+        return 0;
+    *first = entry->first;
+    return entry->count;
 }
 
 static void

@@ -3,12 +3,11 @@
 
 #include <epan/packet.h>
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 
 #include "sipauth/tracker.h"
 #include "render.h"
-#include "sip_fields.h"
+#include "sip_messages.h"
 #include "stats.h"
 #include "packet-sipauth.h"
 
@@ -44,7 +43,8 @@ sipauth_init(void)
     config.loop_threshold = pref_loop_threshold;
     config.heuristic_call_id = pref_heuristic_call_id;
     tracker = sa_tracker_new(&config);
-    set_postdissector_wanted_hfids(sipauth_handle, sa_sip_fields_wanted());
+    sa_render_init();
+    set_postdissector_wanted_hfids(sipauth_handle, sa_sip_messages_wanted());
 }
 
 static void
@@ -55,26 +55,19 @@ sipauth_cleanup(void)
     tracker = NULL;
 }
 
-/* First pass: feeds the frame's SIP messages to the tracker and remembers their ids. */
-static frame_msgs_t *
+/* First pass: feeds the frame's SIP messages to the tracker, which remembers their ids by frame. */
+static void
 feed_frame(proto_tree *tree, packet_info *pinfo)
 {
-    sa_event_t events[SA_MAX_MESSAGES_PER_FRAME];
-    guint n = sa_sip_fields_read(tree, pinfo, events, SA_MAX_MESSAGES_PER_FRAME);
-    sa_msg_id_t ids[SA_MAX_MESSAGES_PER_FRAME];
-    guint tracked = 0;
-    for (guint i = 0; i < n; i++) {
-        sa_msg_id_t id = sa_tracker_feed(tracker, &events[i]);
-        if (id != 0)
-            ids[tracked++] = id;
-    }
-    if (tracked == 0)
-        return NULL;
-    frame_msgs_t *msgs = wmem_alloc(wmem_file_scope(), sizeof *msgs + tracked * sizeof msgs->ids[0]);
-    msgs->count = tracked;
-    memcpy(msgs->ids, ids, tracked * sizeof ids[0]);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_sipauth, 0, msgs);
-    return msgs;
+    field_info *const *items;
+    guint n = sa_sip_messages_find(tree, &items);
+    if (n == 0)
+        return;
+    gboolean quoted = sa_sip_messages_quoted(pinfo);
+    sa_sip_message_t msg;
+    for (guint i = 0; i < n; i++)
+        if (sa_sip_message_read(pinfo, items[i], quoted, &msg))
+            sa_tracker_feed(tracker, &msg.event);
 }
 
 static int
@@ -82,24 +75,23 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 {
     if (tracker == NULL)
         return 0;
-    frame_msgs_t *msgs;
-    sa_view_t view;
-    if (!PINFO_FD_VISITED(pinfo)) {
-        msgs = feed_frame(tree, pinfo);
-        view = SA_VIEW_SO_FAR;
-    } else {
-        msgs = p_get_proto_data(wmem_file_scope(), pinfo, proto_sipauth, 0);
-        view = SA_VIEW_FINAL;
-    }
-    if (msgs == NULL)
+    gboolean first_pass = !PINFO_FD_VISITED(pinfo);
+    if (first_pass)
+        feed_frame(tree, pinfo);
+    sa_msg_id_t first;
+    guint count = sa_tracker_frame_messages(tracker, pinfo->num, &first);
+    if (count == 0)
         return 0;
 
-    for (guint i = 0; i < msgs->count; i++) {
+    sa_view_t view = first_pass ? SA_VIEW_SO_FAR : SA_VIEW_FINAL;
+    gboolean tap = have_tap_listener(sa_stats_tap());
+    gboolean tree_needed = sa_render_tree_needed(tree);
+    for (sa_msg_id_t id = first; id < first + count; id++) {
         sa_result_t result;
-        if (!sa_tracker_result(tracker, msgs->ids[i], view, &result))
+        if (!sa_tracker_result(tracker, id, view, &result))
             continue;
-        sa_render(tvb, pinfo, tree, &result, pref_info_column);
-        if (have_tap_listener(sa_stats_tap()))
+        sa_render(tvb, pinfo, tree, tree_needed, &result, pref_info_column);
+        if (tap)
             tap_queue_packet(sa_stats_tap(), pinfo, wmem_memdup(pinfo->pool, &result, sizeof result));
     }
     return tvb_captured_length(tvb);
@@ -135,6 +127,6 @@ proto_register_sipauth(void)
 void
 proto_reg_handoff_sipauth(void)
 {
-    sa_sip_fields_init();
+    sa_sip_messages_init();
     register_postdissector(sipauth_handle);
 }

@@ -3,6 +3,7 @@
 #include "ws_version.h"
 
 #include <epan/expert.h>
+#include <epan/tap.h>
 
 static int proto_sipauth = -1;
 
@@ -21,6 +22,22 @@ static int hf_sipauth_outcome = -1;
 static int hf_sipauth_heuristic = -1;
 
 static gint ett_sipauth = -1;
+
+/* Every field of the SIPAUTH tree, the protocol first: if one is used, the tree is built. */
+static int *const tree_fields[] = {
+    &proto_sipauth, &hf_sipauth_flow, &hf_sipauth_role, &hf_sipauth_attempt, &hf_sipauth_challenge_code,
+    &hf_sipauth_request_frame, &hf_sipauth_challenge_frame, &hf_sipauth_ack_frame, &hf_sipauth_retry_frame,
+    &hf_sipauth_result_frame, &hf_sipauth_result_code, &hf_sipauth_time_to_retry, &hf_sipauth_outcome,
+    &hf_sipauth_heuristic,
+};
+
+/* The generic expert fields (_ws.expert...) and the expert tap, which show expert texts too. */
+static const char *const expert_field_names[] = {
+    "_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group",
+};
+static int expert_fields[G_N_ELEMENTS(expert_field_names)];
+static int expert_tap = -1;
+static gboolean expert_lookups_done;
 
 static expert_field ei_sipauth[SA_FINDING_COUNT];
 
@@ -107,6 +124,38 @@ sa_render_register(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
+}
+
+void
+sa_render_init(void)
+{
+    gboolean found = TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(expert_field_names); i++) {
+        expert_fields[i] = proto_registrar_get_id_byname(expert_field_names[i]);
+        found = found && expert_fields[i] >= 0;
+    }
+    expert_tap = find_tap_id("expert");
+    /* Unknown expert fields or tap: never assume the texts unseen. */
+    expert_lookups_done = found && expert_tap > 0;
+}
+
+gboolean
+sa_render_tree_needed(proto_tree *tree)
+{
+    if (tree == NULL)
+        return FALSE;
+    if (!expert_lookups_done)
+        return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(tree_fields); i++)
+        if (proto_field_is_referenced(tree, *tree_fields[i]))
+            return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(expert_fields); i++)
+        if (expert_fields[i] >= 0 && proto_field_is_referenced(tree, expert_fields[i]))
+            return TRUE;
+    for (int f = 0; f < SA_FINDING_COUNT; f++)
+        if (ei_sipauth[f].hf >= 0 && proto_field_is_referenced(tree, ei_sipauth[f].hf))
+            return TRUE;
+    return FALSE;
 }
 
 static const char *
@@ -270,10 +319,25 @@ append_info_tag(packet_info *pinfo, const sa_result_t *r)
 }
 
 void
-sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t *r, gboolean info_column)
+sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean tree_needed, const sa_result_t *r,
+          gboolean info_column)
 {
     if (info_column && r->role == SA_ROLE_CHALLENGE)
         append_info_tag(pinfo, r);
+
+    if (!tree_needed) {
+        /* No one sees the tree or the texts; the expert tap (-z expert) gets them whole. */
+        gboolean texts = have_tap_listener(expert_tap);
+        for (int f = 0; f < SA_FINDING_COUNT; f++) {
+            if (!(r->findings & SA_FINDING_BIT(f)))
+                continue;
+            if (texts)
+                add_expert(pinfo, NULL, (sa_finding_t)f, r);
+            else
+                expert_add_info(pinfo, NULL, &ei_sipauth[f]);
+        }
+        return;
+    }
 
     proto_item *top = proto_tree_add_item(tree, proto_sipauth, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(top);

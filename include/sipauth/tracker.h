@@ -107,6 +107,11 @@ void sa_tracker_free(sa_tracker_t *tracker);
 /* Feeds messages in capture order; returns the id to query the message with later. */
 sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
 
+/* The tracked messages of a frame: ids *first .. *first + count - 1; returns the count (0: none).
+ * Frames are fed in increasing order on Wireshark's first pass; a frame fed again out of order
+ * keeps only the messages of its first feeding here. */
+guint sa_tracker_frame_messages(const sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first);
+
 /* Fills *result for a fed message; FALSE if the message belongs to no flow. */
 gboolean sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view,
                            sa_result_t *result);

@@ -1,0 +1,257 @@
+/* Reads a SIP message's start line and the headers the tracker needs, in place, without allocating. */
+#include "sipauth/sipmsg.h"
+
+#include <string.h>
+
+#define SIP_VERSION     "SIP/2.0"
+#define SIP_VERSION_LEN 7
+
+/* One logical line: [start, end) without its line break; next is where the following line starts. */
+typedef struct {
+    char *start;
+    char *end;
+    char *next;
+} line_t;
+
+/* A physical line ends at CR, LF or CRLF, as the SIP dissector's line finder sees it. */
+static char *
+find_line_end(char *p, const char *end, char **next)
+{
+    char *lf = memchr(p, '\n', (gsize)(end - p));
+    char *stop = lf ? lf : (char *)end;
+    char *cr = memchr(p, '\r', (gsize)(stop - p));
+    if (cr) {
+        *next = cr + 1 == lf ? lf + 1 : cr + 1;
+        return cr;
+    }
+    *next = lf ? lf + 1 : (char *)end;
+    return stop;
+}
+
+/* Reads a header line with its folded continuation lines, which are joined with spaces. */
+static void
+read_header_line(char *p, const char *end, line_t *line)
+{
+    line->start = p;
+    line->end = find_line_end(p, end, &line->next);
+    while (line->next < end && (*line->next == ' ' || *line->next == '\t')) {
+        for (char *c = line->end; c < line->next; c++)
+            *c = ' ';
+        line->end = find_line_end(line->next, end, &line->next);
+    }
+}
+
+static gboolean
+is_version(const char *p, gsize len)
+{
+    return len == SIP_VERSION_LEN && memcmp(p, SIP_VERSION, SIP_VERSION_LEN) == 0;
+}
+
+/* Status-Line "SIP/2.0 407 ..." or Request-Line "METHOD sip:uri SIP/2.0" (strict version, like the SIP
+ * dissector's default); sets the method (NUL-terminated in place) or the status. */
+static gboolean
+parse_start_line(char *start, char *end, sa_event_t *event)
+{
+    char *space1 = memchr(start, ' ', (gsize)(end - start));
+    if (space1 == NULL || space1 == start)
+        return FALSE;
+    char *token2 = space1 + 1;
+    char *space2 = memchr(token2, ' ', (gsize)(end - token2));
+    if (space2 == NULL)
+        return FALSE;
+    gsize token2_len = (gsize)(space2 - token2);
+    char *token3 = space2 + 1;
+
+    if (is_version(start, (gsize)(space1 - start))) {
+        if (token2_len != 3 || !g_ascii_isdigit(token2[0]) || !g_ascii_isdigit(token2[1])
+                || !g_ascii_isdigit(token2[2]))
+            return FALSE;
+        event->status = (guint)((token2[0] - '0') * 100 + (token2[1] - '0') * 10 + (token2[2] - '0'));
+        return TRUE;
+    }
+    if (token2_len < 3 || memchr(token2 + 1, ':', token2_len - 1) == NULL
+            || !is_version(token3, (gsize)(end - token3)))
+        return FALSE;
+    *space1 = '\0';
+    event->method = start;
+    return TRUE;
+}
+
+typedef enum {
+    HDR_OTHER,
+    HDR_CALL_ID,
+    HDR_CSEQ,
+    HDR_FROM,
+    HDR_VIA,
+    HDR_WWW_AUTHENTICATE,
+    HDR_PROXY_AUTHENTICATE,
+    HDR_AUTHORIZATION,
+    HDR_PROXY_AUTHORIZATION
+} header_t;
+
+static gboolean
+name_is(const char *name, gsize len, const char *expected, gsize expected_len)
+{
+    return len == expected_len && g_ascii_strncasecmp(name, expected, len) == 0;
+}
+
+/* The name is everything before the colon, as the SIP dissector matches it (no trimming). */
+static header_t
+classify(const char *name, gsize len)
+{
+#define IS(literal) name_is(name, len, literal, sizeof literal - 1)
+    switch (len) {
+    case 1:
+        return IS("i") ? HDR_CALL_ID : IS("f") ? HDR_FROM : IS("v") ? HDR_VIA : HDR_OTHER;
+    case 3:
+        return IS("Via") ? HDR_VIA : HDR_OTHER;
+    case 4:
+        return IS("CSeq") ? HDR_CSEQ : IS("From") ? HDR_FROM : HDR_OTHER;
+    case 7:
+        return IS("Call-ID") ? HDR_CALL_ID : HDR_OTHER;
+    case 13:
+        return IS("Authorization") ? HDR_AUTHORIZATION : HDR_OTHER;
+    case 16:
+        return IS("WWW-Authenticate") ? HDR_WWW_AUTHENTICATE : HDR_OTHER;
+    case 18:
+        return IS("Proxy-Authenticate") ? HDR_PROXY_AUTHENTICATE : HDR_OTHER;
+    case 19:
+        return IS("Proxy-Authorization") ? HDR_PROXY_AUTHORIZATION : HDR_OTHER;
+    default:
+        return HDR_OTHER;
+    }
+#undef IS
+}
+
+/* Values end up in trees and tables: bytes that are not UTF-8 become '?' (the SIP dissector shows U+FFFD). */
+static void
+make_utf8(char *value)
+{
+    const char *bad;
+    while (!g_utf8_validate(value, -1, &bad)) {
+        value = (char *)bad;
+        *value = '?';
+    }
+}
+
+/* Whether any byte of [p, end) has its high bit set, eight at a time: nearly all SIP is ASCII. */
+static gboolean
+has_non_ascii(const char *p, const char *end)
+{
+    guint64 high = 0;
+    for (; end - p >= 8; p += 8) {
+        guint64 word;
+        memcpy(&word, p, 8);
+        high |= word;
+    }
+    for (; p < end; p++)
+        high |= (guchar)*p;
+    return (high & G_GUINT64_CONSTANT(0x8080808080808080)) != 0;
+}
+
+static void
+make_list_utf8(const sa_header_list_t *list)
+{
+    for (guint i = 0; i < list->count; i++)
+        make_utf8((char *)list->values[i]);
+}
+
+static void
+make_event_utf8(sa_event_t *event)
+{
+    const char **singles[] = { &event->method, &event->call_id, &event->cseq, &event->from };
+    for (gsize i = 0; i < G_N_ELEMENTS(singles); i++)
+        if (*singles[i])
+            make_utf8((char *)*singles[i]);
+    make_list_utf8(&event->via);
+    make_list_utf8(&event->www_authenticate);
+    make_list_utf8(&event->proxy_authenticate);
+    make_list_utf8(&event->authorization);
+    make_list_utf8(&event->proxy_authorization);
+}
+
+static void
+add_to_list(sa_header_list_t *list, const char **storage, guint capacity, const char *value)
+{
+    if (list->count < capacity) {
+        storage[list->count++] = value;
+        list->values = storage;
+    }
+}
+
+static void
+store_header(sa_sip_message_t *msg, header_t header, const char *value)
+{
+    sa_event_t *event = &msg->event;
+    switch (header) {
+    case HDR_CALL_ID:
+        if (event->call_id == NULL)
+            event->call_id = value;
+        break;
+    case HDR_CSEQ:
+        if (event->cseq == NULL)
+            event->cseq = value;
+        break;
+    case HDR_FROM:
+        if (event->from == NULL)
+            event->from = value;
+        break;
+    case HDR_VIA:
+        add_to_list(&event->via, msg->via, SA_MSG_MAX_VIA, value);
+        break;
+    case HDR_WWW_AUTHENTICATE:
+        add_to_list(&event->www_authenticate, msg->www_authenticate, SA_MSG_MAX_AUTH, value);
+        break;
+    case HDR_PROXY_AUTHENTICATE:
+        add_to_list(&event->proxy_authenticate, msg->proxy_authenticate, SA_MSG_MAX_AUTH, value);
+        break;
+    case HDR_AUTHORIZATION:
+        add_to_list(&event->authorization, msg->authorization, SA_MSG_MAX_AUTH, value);
+        break;
+    case HDR_PROXY_AUTHORIZATION:
+        add_to_list(&event->proxy_authorization, msg->proxy_authorization, SA_MSG_MAX_AUTH, value);
+        break;
+    case HDR_OTHER:
+        break;
+    }
+}
+
+static gboolean
+is_wsp(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+gboolean
+sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
+{
+    memset(&msg->event, 0, sizeof msg->event);
+    const char *end = text + len;
+    char *next;
+    char *start_end = find_line_end(text, end, &next);
+    if (!parse_start_line(text, start_end, &msg->event))
+        return FALSE;
+
+    char *p = next;
+    while (p < end) {
+        line_t line;
+        read_header_line(p, end, &line);
+        if (line.end == line.start)
+            break;                      /* the empty line before the body */
+        p = line.next;
+        char *colon = memchr(line.start, ':', (gsize)(line.end - line.start));
+        if (colon == NULL)
+            continue;
+        header_t header = classify(line.start, (gsize)(colon - line.start));
+        if (header == HDR_OTHER)
+            continue;
+        char *value = colon + 1;
+        while (value < line.end && is_wsp(*value))
+            value++;
+        *line.end = '\0';               /* a line break, or text[len] */
+        store_header(msg, header, value);
+    }
+    if (has_non_ascii(text, p))
+        make_event_utf8(&msg->event);
+    return TRUE;
+}
