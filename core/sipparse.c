@@ -43,18 +43,22 @@ read_param_value(const char *p, sa_span_t *value)
 {
     if (*p == '"') {
         const char *start = ++p;
-        while (*p && *p != '"') {
-            if (*p == '\\' && p[1])
+        for (;;) {
+            p += strcspn(p, "\"\\");
+            if (*p == '\\' && p[1]) {
+                p += 2;
+                continue;
+            }
+            if (*p == '\\')
                 p++;
-            p++;
+            break;
         }
         value->ptr = start;
         value->len = (gsize)(p - start);
         return *p == '"' ? p + 1 : p;
     }
     const char *start = p;
-    while (*p && *p != ',' && !is_lws(*p))
-        p++;
+    p += strcspn(p, ", \t\r\n");
     value->ptr = start;
     value->len = (gsize)(p - start);
     return p;
@@ -69,15 +73,12 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
 
     /* Skip the scheme ("Digest"); the parameters follow it. */
     const char *p = skip_lws(value);
-    while (*p && !is_lws(*p) && *p != ',')
-        p++;
+    p += strcspn(p, ", \t\r\n");
 
     while (*p) {
-        while (*p && (is_lws(*p) || *p == ','))
-            p++;
+        p += strspn(p, ", \t\r\n");
         const char *name = p;
-        while (*p && *p != '=' && *p != ',' && !is_lws(*p))
-            p++;
+        p += strcspn(p, "=, \t\r\n");
         gsize name_len = (gsize)(p - name);
         p = skip_lws(p);
         if (*p != '=') {

@@ -23,22 +23,6 @@ static int hf_sipauth_heuristic = -1;
 
 static gint ett_sipauth = -1;
 
-/* Every field of the SIPAUTH tree, the protocol first: if one is used, the tree is built. */
-static int *const tree_fields[] = {
-    &proto_sipauth, &hf_sipauth_flow, &hf_sipauth_role, &hf_sipauth_attempt, &hf_sipauth_challenge_code,
-    &hf_sipauth_request_frame, &hf_sipauth_challenge_frame, &hf_sipauth_ack_frame, &hf_sipauth_retry_frame,
-    &hf_sipauth_result_frame, &hf_sipauth_result_code, &hf_sipauth_time_to_retry, &hf_sipauth_outcome,
-    &hf_sipauth_heuristic,
-};
-
-/* The generic expert fields (_ws.expert...) and the expert tap, which show expert texts too. */
-static const char *const expert_field_names[] = {
-    "_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group",
-};
-static int expert_fields[G_N_ELEMENTS(expert_field_names)];
-static int expert_tap = -1;
-static gboolean expert_lookups_done;
-
 static expert_field ei_sipauth[SA_FINDING_COUNT];
 
 static const value_string sipauth_role_vals[] = {
@@ -126,35 +110,65 @@ sa_render_register(int proto)
     expert_register_field_array(expert, ei, array_length(ei));
 }
 
+/* Every field of the SIPAUTH tree, the protocol first: if one is used, the tree is built. */
+static int *const tree_fields[] = {
+    &proto_sipauth, &hf_sipauth_flow, &hf_sipauth_role, &hf_sipauth_attempt, &hf_sipauth_challenge_code,
+    &hf_sipauth_request_frame, &hf_sipauth_challenge_frame, &hf_sipauth_ack_frame, &hf_sipauth_retry_frame,
+    &hf_sipauth_result_frame, &hf_sipauth_result_code, &hf_sipauth_time_to_retry, &hf_sipauth_outcome,
+    &hf_sipauth_heuristic,
+};
+
+/* The generic expert fields (_ws.expert...), which show expert texts too. */
+static const char *const expert_field_names[] = {
+    "_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group",
+};
+
+/* Looked up once per capture: whether a filter, column or -e uses a field is asked on every frame. */
+#define WATCHED_MAX (G_N_ELEMENTS(tree_fields) + G_N_ELEMENTS(expert_field_names) + SA_FINDING_COUNT)
+static header_field_info *watched[WATCHED_MAX];
+static guint n_watched;
+static int expert_tap = -1;
+static gboolean watch_ready;
+
+static gboolean
+watch(int hf)
+{
+    if (hf < 0 || n_watched >= WATCHED_MAX)
+        return FALSE;
+    watched[n_watched++] = proto_registrar_get_nth((guint)hf);
+    return watched[n_watched - 1] != NULL;
+}
+
 void
 sa_render_init(void)
 {
     gboolean found = TRUE;
-    for (gsize i = 0; i < G_N_ELEMENTS(expert_field_names); i++) {
-        expert_fields[i] = proto_registrar_get_id_byname(expert_field_names[i]);
-        found = found && expert_fields[i] >= 0;
-    }
+    n_watched = 0;
+    for (gsize i = 0; i < G_N_ELEMENTS(tree_fields); i++)
+        found = watch(*tree_fields[i]) && found;
+    for (gsize i = 0; i < G_N_ELEMENTS(expert_field_names); i++)
+        found = watch(proto_registrar_get_id_byname(expert_field_names[i])) && found;
+    for (int f = 0; f < SA_FINDING_COUNT; f++)
+        found = watch(ei_sipauth[f].hf) && found;
     expert_tap = find_tap_id("expert");
-    /* Unknown expert fields or tap: never assume the texts unseen. */
-    expert_lookups_done = found && expert_tap > 0;
+    /* A field or the tap not found: never assume the texts unseen. */
+    watch_ready = found && expert_tap > 0;
 }
 
+/* proto_field_is_referenced() for every watched field, without a registry lookup each. */
 gboolean
 sa_render_tree_needed(proto_tree *tree)
 {
     if (tree == NULL)
         return FALSE;
-    if (!expert_lookups_done)
+    if (!watch_ready || PTREE_DATA(tree)->visible)
         return TRUE;
-    for (gsize i = 0; i < G_N_ELEMENTS(tree_fields); i++)
-        if (proto_field_is_referenced(tree, *tree_fields[i]))
+    for (guint i = 0; i < n_watched; i++) {
+        const header_field_info *hfinfo = watched[i];
+        if (hfinfo->ref_type != HF_REF_TYPE_NONE
+                || (hfinfo->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols))
             return TRUE;
-    for (gsize i = 0; i < G_N_ELEMENTS(expert_fields); i++)
-        if (expert_fields[i] >= 0 && proto_field_is_referenced(tree, expert_fields[i]))
-            return TRUE;
-    for (int f = 0; f < SA_FINDING_COUNT; f++)
-        if (ei_sipauth[f].hf >= 0 && proto_field_is_referenced(tree, ei_sipauth[f].hf))
-            return TRUE;
+    }
     return FALSE;
 }
 
