@@ -5,7 +5,7 @@
 #   --smoke              small capture (5000 frames) for CI
 #   --pairs N            runs of each variant per mode (default 5; 0 skips the timed modes)
 #   --modes LIST         of filter,plain,stats (default all three)
-#   --variants LIST      of plugin,floor,lua besides plain (default all three)
+#   --variants LIST      of plugin,floor,floor11,lua besides plain (default all four)
 #   --plugin FILE        sipauth.so to measure (default build/sipauth.so, built if missing)
 #   --capture FILE       measure this capture instead of generating one
 #   --seed N             generator seed (default 1)
@@ -19,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
-frames=1000000 pairs=5 modes=filter,plain,stats variants=plugin,floor,lua plugin='' capture='' seed=1
+frames=1000000 pairs=5 modes=filter,plain,stats variants=plugin,floor,floor11,lua plugin='' capture='' seed=1
 memory=0 memory_flows=100000,1000000 callgrind=0 callgrind_frames=20000 workdir=''
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -88,12 +88,22 @@ if [[ ",$variants," == *,floor,* ]]; then
     cmake --build "$workdir/floor-build" >/dev/null
     floor=$workdir/floor-build/sipauth_floor.so
 fi
+# floor11: the same do-nothing post-dissector asking for the eleven SIP header fields sipauth 0.1 read.
+floor11=
+if [[ ",$variants," == *,floor11,* ]]; then
+    note "building sipauth_floor11.so"
+    cmake -S "$here/floor" -B "$workdir/floor11-build" -DCMAKE_C_FLAGS=-DSIPAUTH_FLOOR_ALL_FIELDS >/dev/null
+    cmake --build "$workdir/floor11-build" >/dev/null
+    floor11=$workdir/floor11-build/sipauth_floor11.so
+    cp "$workdir/floor11-build/sipauth_floor.so" "$floor11"
+fi
 lua=$here/lua/sipauth_basic.lua
 extra_of() {
     case "$1" in
         plain) echo none ;;
         plugin) echo "$plugin" ;;
         floor) echo "$floor" ;;
+        floor11) echo "$floor11" ;;
         lua) echo "$lua" ;;
     esac
 }
@@ -219,44 +229,48 @@ machine
 python3 "$here/summarize.py" "$results"
 
 if [ "$callgrind" = 1 ]; then
-    note "callgrind: $callgrind_frames frames, filter mode"
     cg=$workdir/callgrind
     mkdir -p "$cg"
-    : >"$cg/totals.txt"
     gen "$cg/capture.pcap" --frames "$callgrind_frames" >/dev/null
-    for var in plain floor plugin; do
-        [ "$var" != floor ] || [ -n "$floor" ] || continue
-        variant --callgrind "$cg/$var.out" "$(extra_of "$var")" \
-            -n -2 -r "$cg/capture.pcap" -Y 'sip.Status-Code == 407' -T fields -e frame.number >/dev/null 2>&1 \
-            || die "valgrind failed on $var"
-        callgrind_annotate --inclusive=yes --threshold=100 "$cg/$var.out" 2>/dev/null >"$cg/$var.incl.txt"
-        callgrind_annotate --threshold=100 "$cg/$var.out" 2>/dev/null >"$cg/$var.self.txt"
-        # Dissection alone: both passes' epan_dissect_run*, without start-up, file reading and printing.
-        awk -v var="$var" '
-            { gsub(",", "", $1) }
-            /PROGRAM TOTALS/ { total = $1 }
-            /:epan_dissect_run_with_taps \[/ || /:epan_dissect_run \[/ { dissect += $1 }
-            END { printf "%s %.0f %.0f\n", var, total, dissect }' "$cg/$var.incl.txt" >>"$cg/totals.txt"
-    done
-    awk -v frames="$callgrind_frames" '
-        { total[$1] = $2; dissect[$1] = $3; printf "Ir %-6s total %15.0f  dissection %15.0f  (%.0f per frame)\n", $1, $2, $3, $3 / frames }
-        END {
-            if (!total["plain"]) exit
-            printf "Ir ratio to plain: plugin total %.3f, dissection %.3f", total["plugin"] / total["plain"], dissect["plugin"] / dissect["plain"]
-            if (total["floor"]) printf "; floor total %.3f, dissection %.3f; plugin over floor %.0f Ir/frame",
-                total["floor"] / total["plain"], dissect["floor"] / dissect["plain"], (dissect["plugin"] - dissect["floor"]) / frames
-            printf "\n"
-        }' "$cg/totals.txt"
     # Plugin functions are those whose object is the plugin; inclusive lines may lack the object, so go by name.
     top() {
         awk -v n="$1" -v object="/$(basename "$plugin")]" '
             function name(line) { sub(/ \[[^]]*\]$/, "", line); sub(/.*:/, "", line); sub(/'"'"'[0-9]+$/, "", line); return line }
             NR == FNR { if (substr($0, length($0) - length(object) + 1) == object) mine[name($0)] = 1; next }
             /^ *[0-9,]+ \(/ { f = name($0); if ((f in mine) && !(f in seen) && shown++ < n) { seen[f] = 1; printf "%s  %s\n", $1, f } }
-        ' "$cg/plugin.self.txt" "$2"
+        ' "$2" "$3"
     }
-    echo "plugin functions, inclusive Ir (with what they call in epan and GLib), $callgrind_frames frames:"
-    top 12 "$cg/plugin.incl.txt"
-    echo "plugin functions, self Ir:"
-    top 12 "$cg/plugin.self.txt"
+    for cg_mode in filter plain; do
+        note "callgrind: $callgrind_frames frames, $cg_mode mode"
+        : >"$cg/totals.$cg_mode.txt"
+        for var in plain floor plugin; do
+            [ "$var" != floor ] || [ -n "$floor" ] || continue
+            out=$cg/$cg_mode.$var
+            # shellcheck disable=SC2046
+            variant --callgrind "$out.out" "$(extra_of "$var")" $(command_of "$cg_mode" "$var" "$cg/capture.pcap") \
+                >/dev/null 2>&1 || die "valgrind failed on $var"
+            callgrind_annotate --inclusive=yes --threshold=100 "$out.out" 2>/dev/null >"$out.incl.txt"
+            callgrind_annotate --threshold=100 "$out.out" 2>/dev/null >"$out.self.txt"
+            # Dissection alone: every epan_dissect_run*, without start-up, file reading and printing.
+            awk -v var="$var" '
+                { gsub(",", "", $1) }
+                /PROGRAM TOTALS/ { total = $1 }
+                /:epan_dissect_run_with_taps \[/ || /:epan_dissect_run \[/ { dissect += $1 }
+                END { printf "%s %.0f %.0f\n", var, total, dissect }' "$out.incl.txt" >>"$cg/totals.$cg_mode.txt"
+        done
+        awk -v frames="$callgrind_frames" -v mode="$cg_mode" '
+            { total[$1] = $2; dissect[$1] = $3; printf "Ir %s %-6s total %15.0f  dissection %15.0f  (%.0f per frame)\n", mode, $1, $2, $3, $3 / frames }
+            END {
+                if (!total["plain"]) exit
+                printf "Ir %s ratio to plain: plugin total %.3f, dissection %.3f", mode, total["plugin"] / total["plain"], dissect["plugin"] / dissect["plain"]
+                if (total["floor"]) printf "; floor total %.3f, dissection %.3f; plugin/floor dissection %.3f, %.0f Ir/frame over the floor",
+                    total["floor"] / total["plain"], dissect["floor"] / dissect["plain"], dissect["plugin"] / dissect["floor"],
+                    (dissect["plugin"] - dissect["floor"]) / frames
+                printf "\n"
+            }' "$cg/totals.$cg_mode.txt"
+        echo "plugin functions in $cg_mode mode, inclusive Ir (with what they call in epan and GLib):"
+        top 10 "$cg/$cg_mode.plugin.self.txt" "$cg/$cg_mode.plugin.incl.txt"
+        echo "plugin functions in $cg_mode mode, self Ir:"
+        top 10 "$cg/$cg_mode.plugin.self.txt" "$cg/$cg_mode.plugin.self.txt"
+    done
 fi

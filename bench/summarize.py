@@ -11,7 +11,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-VARIANTS = ["plain", "plugin", "floor", "lua"]
+VARIANTS = ["plain", "plugin", "floor", "floor11", "lua"]
 
 
 def main(path):
@@ -53,6 +53,15 @@ def main(path):
             low = min(x[0] for x in r)
             print("%-30s %-7s %9.2f %7.3f %9.2f %7.3f %9.2f %7.3f %10.1f %8.3f" % (
                 "", v, w, w / bw, low, low / bmin, c, c / bc, m / 1024, m / br))
+        cpu = {v: statistics.median(x[2] for x in runs[(mode, v)]) for v in VARIANTS if (mode, v) in runs}
+        notes = []
+        if "plugin" in cpu and "floor" in cpu:
+            notes.append("plugin/floor cpu %.3f" % (cpu["plugin"] / cpu["floor"]))
+        if "plugin" in cpu and "lua" in cpu and cpu["plugin"] > bc:
+            notes.append("extra cpu over plain: plugin %.2f s, lua %.2f s (%.1fx less)" % (
+                cpu["plugin"] - bc, cpu["lua"] - bc, (cpu["lua"] - bc) / (cpu["plugin"] - bc)))
+        if notes:
+            print("%-30s %s" % ("", "; ".join(notes)))
     for flows in sorted(mem):
         m = mem[flows]
         if "plain" not in m:
