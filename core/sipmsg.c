@@ -13,31 +13,45 @@ typedef struct {
     char *next;
 } line_t;
 
+/* Walks the message's lines; remembers the next LF so that CR-only text is not searched again per line. */
+typedef struct {
+    const char *end;
+    char       *next_lf;     /* the first LF at or after the last search, or end */
+    char       *searched_to; /* where that search started */
+} scan_t;
+
 /* A physical line ends at CR, LF or CRLF, as the SIP dissector's line finder sees it. */
 static char *
-find_line_end(char *p, const char *end, char **next)
+find_line_end(scan_t *scan, char *p, char **next)
 {
-    char *lf = memchr(p, '\n', (gsize)(end - p));
-    char *stop = lf ? lf : (char *)end;
+    if (scan->searched_to == NULL || p > scan->next_lf) {
+        char *lf = memchr(p, '\n', (gsize)(scan->end - p));
+        scan->next_lf = lf ? lf : (char *)scan->end;
+        scan->searched_to = p;
+    }
+    char *stop = scan->next_lf;
     char *cr = memchr(p, '\r', (gsize)(stop - p));
     if (cr) {
-        *next = cr + 1 == lf ? lf + 1 : cr + 1;
+        *next = cr + 1 == stop && stop < scan->end ? stop + 1 : cr + 1;
         return cr;
     }
-    *next = lf ? lf + 1 : (char *)end;
+    *next = stop < scan->end ? stop + 1 : stop;
     return stop;
 }
 
-/* Reads a header line with its folded continuation lines, which are joined with spaces. */
+/* Reads a header line with its folded continuation lines, which are joined with spaces; an empty line
+ * (the end of the headers) is never joined with what follows it. */
 static void
-read_header_line(char *p, const char *end, line_t *line)
+read_header_line(scan_t *scan, char *p, line_t *line)
 {
     line->start = p;
-    line->end = find_line_end(p, end, &line->next);
-    while (line->next < end && (*line->next == ' ' || *line->next == '\t')) {
+    line->end = find_line_end(scan, p, &line->next);
+    if (line->end == line->start)
+        return;
+    while (line->next < scan->end && (*line->next == ' ' || *line->next == '\t')) {
         for (char *c = line->end; c < line->next; c++)
             *c = ' ';
-        line->end = find_line_end(line->next, end, &line->next);
+        line->end = find_line_end(scan, line->next, &line->next);
     }
 }
 
@@ -227,15 +241,16 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
 {
     memset(&msg->event, 0, sizeof msg->event);
     const char *end = text + len;
+    scan_t scan = { end, NULL, NULL };
     char *next;
-    char *start_end = find_line_end(text, end, &next);
+    char *start_end = find_line_end(&scan, text, &next);
     if (!parse_start_line(text, start_end, &msg->event))
         return FALSE;
 
     char *p = next;
     while (p < end) {
         line_t line;
-        read_header_line(p, end, &line);
+        read_header_line(&scan, p, &line);
         if (line.end == line.start)
             break;                      /* the empty line before the body */
         p = line.next;

@@ -771,22 +771,22 @@ static void
 note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id)
 {
     GArray *frames = tracker->frames;
+    guint at = frames->len;
     if (frames->len > 0) {
-        sa_frame_msgs_t *last = &g_array_index(frames, sa_frame_msgs_t, frames->len - 1);
-        if (last->frame == frame && last->first + last->count == id) {
-            last->count++;
+        const sa_frame_msgs_t *last = &g_array_index(frames, sa_frame_msgs_t, frames->len - 1);
+        if (last->frame >= frame)
+            at = last->frame == frame ? frames->len - 1 : frames_lower_bound(tracker, frame);
+    }
+    if (at < frames->len) {
+        sa_frame_msgs_t *entry = &g_array_index(frames, sa_frame_msgs_t, at);
+        if (entry->frame == frame) {
+            /* The same frame again: its next message, or a later feeding that keeps the first one's ids. */
+            if (entry->first + entry->count == id)
+                entry->count++;
             return;
         }
     }
     sa_frame_msgs_t entry = { frame, id, 1 };
-    if (frames->len == 0 || g_array_index(frames, sa_frame_msgs_t, frames->len - 1).frame < frame) {
-        g_array_append_val(frames, entry);
-        return;
-    }
-    /* Out of order: keep the index sorted; a frame seen before keeps its first messages. */
-    guint at = frames_lower_bound(tracker, frame);
-    if (at < frames->len && g_array_index(frames, sa_frame_msgs_t, at).frame == frame)
-        return;
     g_array_insert_val(frames, at, entry);
 }
 

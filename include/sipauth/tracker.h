@@ -108,8 +108,8 @@ void sa_tracker_free(sa_tracker_t *tracker);
 sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
 
 /* The tracked messages of a frame: ids *first .. *first + count - 1; returns the count (0: none).
- * Frames are fed in increasing order on Wireshark's first pass; a frame fed again out of order
- * keeps only the messages of its first feeding here. */
+ * Frames are fed in increasing order on Wireshark's first pass; a frame fed again later keeps the
+ * ids of its first feeding (and of a feeding whose ids follow them directly). */
 guint sa_tracker_frame_messages(const sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first);
 
 /* Fills *result for a fed message; FALSE if the message belongs to no flow. */
