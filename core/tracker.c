@@ -122,6 +122,7 @@ struct sa_tracker {
     GString     *intern_buf;     /* NUL-terminates spans before interning */
     GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
     GArray      *frames;         /* sa_frame_msgs_t by frame number, only frames with tracked messages */
+    guint        frames_cursor;  /* where the last look-up in frames ended */
     GPtrArray   *txns;           /* owns sa_txn_t */
     GPtrArray   *attempts;       /* owns sa_attempt_t, in challenge order */
     GPtrArray   *flows;          /* owns sa_flow_t */
@@ -808,16 +809,33 @@ sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event)
     return id;
 }
 
+/* Whether frame belongs at index at: the first entry not below it. */
+static gboolean
+frames_position_is(const GArray *frames, guint at, guint32 frame)
+{
+    if (at > frames->len)
+        return FALSE;
+    if (at < frames->len && g_array_index(frames, sa_frame_msgs_t, at).frame < frame)
+        return FALSE;
+    return at == 0 || g_array_index(frames, sa_frame_msgs_t, at - 1).frame < frame;
+}
+
 guint
-sa_tracker_frame_messages(const sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first)
+sa_tracker_frame_messages(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first)
 {
     *first = 0;
     if (tracker == NULL)
         return 0;
-    guint at = frames_lower_bound(tracker, frame);
-    if (at >= tracker->frames->len)
+    /* Wireshark's passes read frames in order: the answer is where the last look-up ended, or just
+     * after it, so a pass costs no search; a random look-up (a click in the GUI) searches. */
+    GArray *frames = tracker->frames;
+    guint at = tracker->frames_cursor;
+    if (!frames_position_is(frames, at, frame) && !frames_position_is(frames, ++at, frame))
+        at = frames_lower_bound(tracker, frame);
+    tracker->frames_cursor = at;
+    if (at >= frames->len)
         return 0;
-    const sa_frame_msgs_t *entry = &g_array_index(tracker->frames, sa_frame_msgs_t, at);
+    const sa_frame_msgs_t *entry = &g_array_index(frames, sa_frame_msgs_t, at);
     if (entry->frame != frame)
         return 0;
     *first = entry->first;

@@ -109,8 +109,9 @@ sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
 
 /* The tracked messages of a frame: ids *first .. *first + count - 1; returns the count (0: none).
  * Frames are fed in increasing order on Wireshark's first pass; a frame fed again later keeps the
- * ids of its first feeding (and of a feeding whose ids follow them directly). */
-guint sa_tracker_frame_messages(const sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first);
+ * ids of its first feeding (and of a feeding whose ids follow them directly). Look-ups in frame
+ * order cost no search (a pass); others a binary search. */
+guint sa_tracker_frame_messages(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t *first);
 
 /* Fills *result for a fed message; FALSE if the message belongs to no flow. */
 gboolean sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view,

@@ -558,7 +558,7 @@ test_parsed_407_flow(void)
 /* sa_tracker_frame_messages: the ids a frame got. */
 
 static void
-assert_frame(const sa_tracker_t *tracker, guint32 frame, sa_msg_id_t expected_first, guint expected_count)
+assert_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t expected_first, guint expected_count)
 {
     sa_msg_id_t first = 12345;
     g_assert_cmpuint(sa_tracker_frame_messages(tracker, frame, &first), ==, expected_count);
@@ -662,6 +662,14 @@ test_frame_messages_out_of_order(void)
     sa_msg_id_t second_of_25 = feed_text(tracker, 25, 0.03, ok_other);
     g_assert_cmpuint(second_of_25, ==, first_of_25 + 1);
     assert_frame(tracker, 25, first_of_25, 2);
+
+    /* Look-ups in any order give the same answers (the look-up cursor is only a hint). */
+    assert_frame(tracker, 30, ok_id, 1);
+    assert_frame(tracker, 5, early_id, 1);
+    assert_frame(tracker, 31, 0, 0);
+    assert_frame(tracker, 20, challenge_id, 1);
+    assert_frame(tracker, 25, first_of_25, 2);
+    assert_frame(tracker, 4, 0, 0);
 
     /* A new frame after all of them appends again. */
     sa_msg_id_t late_id = feed_text(tracker, 40, 0.6, invite);
