@@ -28,7 +28,7 @@ typedef struct {
 } sa_header_list_t;
 
 /*
- * One SIP message as the SIP dissector showed it. Strings are the header
+ * One SIP message, as sa_sip_message_parse() reads it. Strings are the header
  * values (after "Name:"); NULL or an empty list where the header is absent.
  * The tracker copies what it keeps; the caller's strings may die after feed.
  */
