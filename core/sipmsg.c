@@ -1,5 +1,6 @@
 /* Reads a SIP message's start line and the headers the tracker needs, in place, without allocating. */
 #include "sipauth/sipmsg.h"
+#include "sipauth/sipparse.h"
 
 #include <string.h>
 
@@ -106,7 +107,19 @@ typedef enum {
 static gboolean
 name_is(const char *name, gsize len, const char *expected, gsize expected_len)
 {
-    return len == expected_len && g_ascii_strncasecmp(name, expected, len) == 0;
+    return len == expected_len && sa_name_equal(name, expected, len);
+}
+
+/* Whether a header line may be one of those kept, by its first byte: most lines are skipped unread. */
+static gboolean
+may_be_kept(char first)
+{
+    switch (first | 0x20) {     /* ASCII letters in either case; no other byte maps to these */
+    case 'a': case 'c': case 'f': case 'i': case 'p': case 'v': case 'w':
+        return TRUE;
+    default:
+        return FALSE;
+    }
 }
 
 /* The name is everything before the colon, as the SIP dissector matches it (no trimming). */
@@ -148,11 +161,16 @@ make_utf8(char *value)
     }
 }
 
-/* Whether any byte of [p, end) has its high bit set, eight at a time: nearly all SIP is ASCII. */
+/* Whether any byte of [p, end) has its high bit set, 32 then 8 at a time: nearly all SIP is ASCII. */
 static gboolean
 has_non_ascii(const char *p, const char *end)
 {
     guint64 high = 0;
+    for (; end - p >= 32; p += 32) {
+        guint64 words[4];
+        memcpy(words, p, sizeof words);
+        high |= words[0] | words[1] | words[2] | words[3];
+    }
     for (; end - p >= 8; p += 8) {
         guint64 word;
         memcpy(&word, p, 8);
@@ -246,6 +264,9 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
     char *start_end = find_line_end(&scan, text, &next);
     if (!parse_start_line(text, start_end, &msg->event))
         return FALSE;
+    /* The tracker has no use for a provisional response's headers. */
+    if (msg->event.status >= 100 && msg->event.status < 200)
+        return TRUE;
 
     char *p = next;
     while (p < end) {
@@ -254,6 +275,8 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
         if (line.end == line.start)
             break;                      /* the empty line before the body */
         p = line.next;
+        if (!may_be_kept(*line.start))
+            continue;
         char *colon = memchr(line.start, ':', (gsize)(line.end - line.start));
         if (colon == NULL)
             continue;

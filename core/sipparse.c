@@ -20,7 +20,7 @@ skip_lws(const char *p)
 static gboolean
 name_is(const char *name, gsize len, const char *expected)
 {
-    return strlen(expected) == len && g_ascii_strncasecmp(name, expected, len) == 0;
+    return strlen(expected) == len && sa_name_equal(name, expected, len);
 }
 
 gboolean
@@ -129,7 +129,7 @@ find_param(const char *p, const char *end, const char *name)
         p = semi + 1;
         while (p < end && is_lws(*p))
             p++;
-        if ((gsize)(end - p) > name_len && g_ascii_strncasecmp(p, name, name_len) == 0) {
+        if ((gsize)(end - p) > name_len && sa_name_equal(p, name, name_len)) {
             const char *q = p + name_len;
             while (q < end && is_lws(*q))
                 q++;
@@ -138,8 +138,7 @@ find_param(const char *p, const char *end, const char *name)
                 while (q < end && is_lws(*q))
                     q++;
                 const char *v = q;
-                while (q < end && *q != ';' && !is_lws(*q))
-                    q++;
+                q = MIN(q + strcspn(q, "; \t\r\n"), end);
                 found.ptr = v;
                 found.len = (gsize)(q - v);
                 return found;
@@ -172,7 +171,7 @@ parse_via_entry(const char *p, const char *end, sa_via_t *via)
         p++;
     /* sent-protocol: "SIP/2.0/UDP", possibly with LWS around the slashes. */
     while (p < end && !is_lws(*p)) {
-        p++;
+        p = MIN(p + strcspn(p, " \t\r\n"), end);
         while (p < end && is_lws(*p) && p + 1 < end && (p[1] == '/' || p[-1] == '/'))
             p++;
     }
@@ -186,8 +185,7 @@ parse_via_entry(const char *p, const char *end, sa_via_t *via)
             p++;
         host_end = p;
     } else {
-        while (p < end && *p != ':' && *p != ';' && !is_lws(*p))
-            p++;
+        p = MIN(p + strcspn(p, ":; \t\r\n"), end);
         host_end = p;
     }
     via->host.ptr = host;

@@ -1,5 +1,7 @@
 /* The challenge tracker: SIP transactions, challenge attempts and flows, linked as messages arrive. */
 #include "sipauth/tracker.h"
+#include "sipauth/arena.h"
+#include "sipauth/keytable.h"
 #include "sipauth/sipparse.h"
 
 #include <string.h>
@@ -26,13 +28,6 @@ typedef struct {
     const char *realm;
     const char *nonce;
 } sa_realm_nonce_t;
-
-/* A hash key: NUL-separated strings, then binary numbers; its hash is computed once. */
-typedef struct {
-    const char *bytes;
-    guint32     len;
-    guint32     hash;
-} sa_key_t;
 
 /* Room for a key of four strings of at most SA_MAX_STRING bytes and one number. */
 #define SA_KEY_MAX (4 * (SA_MAX_STRING + 1) + sizeof(guint32))
@@ -63,6 +58,7 @@ typedef struct {
     guint32     retry_findings;
     sa_attempt_t *challenged;    /* the attempt its challenge opened */
     sa_attempt_t *answers;       /* the attempt it is the authenticated retry of */
+    char        key_bytes[];     /* key.bytes: read on every look-up, so next to the record */
 } sa_txn_t;
 
 typedef struct {
@@ -83,10 +79,11 @@ struct sa_attempt {
     gboolean   stale;
     guint32    findings;         /* known when the challenge arrives */
     guint      n_realms;
-    sa_realm_nonce_t realms[SA_MAX_REALMS];
+    sa_realm_nonce_t *realms;    /* first_realm, or SA_MAX_REALMS in the arena once a second one comes */
+    sa_realm_nonce_t first_realm;
     sa_txn_t  *retry;
     guint      n_retry_realms;
-    const char *retry_realms[SA_MAX_REALMS]; /* realms the retry had credentials for */
+    const char **retry_realms;   /* realms the retry had credentials for, in the arena */
     gboolean   heuristic;
     gboolean   abandoned;        /* a new request without credentials came instead of a retry */
 };
@@ -118,52 +115,18 @@ typedef struct {
 
 struct sa_tracker {
     sa_config_t  config;
-    GStringChunk *strings;       /* keys, interned realms and nonces, URIs and user names */
+    sa_arena_t  *records;        /* transactions, attempts, flows and hop keys */
+    GStringChunk *strings;       /* interned realms; nonces, URIs and user names */
     GString     *intern_buf;     /* NUL-terminates spans before interning */
     GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
     GArray      *frames;         /* sa_frame_msgs_t by frame number, only frames with tracked messages */
     guint        frames_cursor;  /* where the last look-up in frames ended */
-    GPtrArray   *txns;           /* owns sa_txn_t */
-    GPtrArray   *attempts;       /* owns sa_attempt_t, in challenge order */
-    GPtrArray   *flows;          /* owns sa_flow_t */
-    GHashTable  *txn_by_key;     /* sa_key_t (in the txn) -> sa_txn_t */
-    GHashTable  *pending_by_hop; /* sa_key_t (in the attempt) -> sa_attempt_t still waiting for its retry */
+    GPtrArray   *attempts;       /* sa_attempt_t, in challenge order */
+    guint        n_flows;
+    sa_keytable_t *txn_by_key;   /* txn->key -> sa_txn_t */
+    sa_keytable_t *pending_by_hop; /* attempt->hop -> sa_attempt_t still waiting for its retry */
     GHashTable  *pending_by_nonce; /* nonce -> sa_attempt_t, for retries with a new Call-ID */
 };
-
-/* A multiplicative hash, eight bytes at a time: keys are hashed on every message. */
-static guint32
-hash_bytes(const char *p, gsize len)
-{
-    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
-    while (len >= 8) {
-        guint64 word;
-        memcpy(&word, p, 8);
-        h = (h ^ word) * G_GUINT64_CONSTANT(0xFF51AFD7ED558CCD);
-        h ^= h >> 32;
-        p += 8;
-        len -= 8;
-    }
-    guint64 tail = 0;
-    memcpy(&tail, p, len);
-    h = (h ^ tail) * G_GUINT64_CONSTANT(0xC4CEB9FE1A85EC53);
-    h ^= h >> 29;
-    return (guint32)h;
-}
-
-static guint
-key_hash(gconstpointer key)
-{
-    return ((const sa_key_t *)key)->hash;
-}
-
-static gboolean
-key_equal(gconstpointer a, gconstpointer b)
-{
-    const sa_key_t *ka = a;
-    const sa_key_t *kb = b;
-    return ka->hash == kb->hash && ka->len == kb->len && memcmp(ka->bytes, kb->bytes, ka->len) == 0;
-}
 
 static void
 key_start(sa_key_builder_t *builder)
@@ -201,7 +164,7 @@ key_add_number(sa_key_builder_t *builder, guint32 number)
 static sa_key_t
 key_finish(const sa_key_builder_t *builder)
 {
-    sa_key_t key = { builder->bytes, (guint32)builder->len, hash_bytes(builder->bytes, builder->len) };
+    sa_key_t key = { builder->bytes, (guint32)builder->len, sa_key_hash_bytes(builder->bytes, builder->len) };
     return key;
 }
 
@@ -222,16 +185,15 @@ sa_tracker_new(const sa_config_t *config)
         tracker->config = *config;
     else
         sa_config_init_defaults(&tracker->config);
+    tracker->records = sa_arena_new();
     tracker->strings = g_string_chunk_new(64 * 1024);
     tracker->intern_buf = g_string_sized_new(256);
     tracker->msgs = g_array_sized_new(FALSE, TRUE, sizeof(sa_msg_t), 1024);
     g_array_set_size(tracker->msgs, 1);
     tracker->frames = g_array_sized_new(FALSE, FALSE, sizeof(sa_frame_msgs_t), 1024);
-    tracker->txns = g_ptr_array_new_with_free_func(g_free);
-    tracker->attempts = g_ptr_array_new_with_free_func(g_free);
-    tracker->flows = g_ptr_array_new_with_free_func(g_free);
-    tracker->txn_by_key = g_hash_table_new(key_hash, key_equal);
-    tracker->pending_by_hop = g_hash_table_new(key_hash, key_equal);
+    tracker->attempts = g_ptr_array_new();
+    tracker->txn_by_key = sa_keytable_new(G_STRUCT_OFFSET(sa_txn_t, key));
+    tracker->pending_by_hop = sa_keytable_new(G_STRUCT_OFFSET(sa_attempt_t, hop));
     tracker->pending_by_nonce = g_hash_table_new(g_str_hash, g_str_equal);
     return tracker;
 }
@@ -242,22 +204,21 @@ sa_tracker_free(sa_tracker_t *tracker)
     if (tracker == NULL)
         return;
     g_hash_table_destroy(tracker->pending_by_nonce);
-    g_hash_table_destroy(tracker->pending_by_hop);
-    g_hash_table_destroy(tracker->txn_by_key);
-    g_ptr_array_free(tracker->flows, TRUE);
+    sa_keytable_free(tracker->pending_by_hop);
+    sa_keytable_free(tracker->txn_by_key);
     g_ptr_array_free(tracker->attempts, TRUE);
-    g_ptr_array_free(tracker->txns, TRUE);
     g_array_free(tracker->msgs, TRUE);
     g_array_free(tracker->frames, TRUE);
     g_string_free(tracker->intern_buf, TRUE);
     g_string_chunk_free(tracker->strings);
+    sa_arena_free(tracker->records);
     g_free(tracker);
 }
 
 guint
 sa_tracker_flow_count(const sa_tracker_t *tracker)
 {
-    return tracker->flows->len;
+    return tracker->n_flows;
 }
 
 /* Interns a span, cut to SA_MAX_STRING; NULL stays NULL. */
@@ -278,6 +239,16 @@ copy_span(sa_tracker_t *tracker, sa_span_t span)
     if (span.ptr == NULL)
         return NULL;
     return g_string_chunk_insert_len(tracker->strings, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
+}
+
+/* Whether a span, cut as it is stored, is the stored string; both absent counts as equal. */
+static gboolean
+span_is_stored(sa_span_t span, const char *stored)
+{
+    if (span.ptr == NULL || stored == NULL)
+        return span.ptr == NULL && stored == NULL;
+    gsize len = MIN(span.len, SA_MAX_STRING);
+    return strlen(stored) == len && memcmp(span.ptr, stored, len) == 0;
 }
 
 static gboolean
@@ -355,6 +326,8 @@ typedef struct {
     sa_span_t cseq_method;
     sa_via_t  top_via;
     guint     via_count;
+    const char *from_value;
+    gboolean  from_parsed;       /* From is read only when needed: for a new transaction or an RFC 2543 key */
     sa_from_t from;
 } sa_ids_t;
 
@@ -371,8 +344,18 @@ read_ids(const sa_event_t *event, sa_ids_t *ids)
             ids->top_via = via;
         ids->via_count += entries;
     }
-    sa_parse_from(event->from, &ids->from);
+    ids->from_value = event->from;
     return TRUE;
+}
+
+static const sa_from_t *
+ids_from(sa_ids_t *ids)
+{
+    if (!ids->from_parsed) {
+        sa_parse_from(ids->from_value, &ids->from);
+        ids->from_parsed = TRUE;
+    }
+    return &ids->from;
 }
 
 static gboolean
@@ -384,7 +367,7 @@ span_is_literal(sa_span_t span, const char *literal)
 
 /* RFC 3261 17.1.3: branch + CSeq; RFC 2543 peers: Call-ID + CSeq + From tag. ACK joins its INVITE. */
 static sa_key_t
-txn_key(sa_key_builder_t *builder, const sa_event_t *event, const sa_ids_t *ids)
+txn_key(sa_key_builder_t *builder, const sa_event_t *event, sa_ids_t *ids)
 {
     key_start(builder);
     key_add_str(builder, event->call_id);
@@ -393,7 +376,7 @@ txn_key(sa_key_builder_t *builder, const sa_event_t *event, const sa_ids_t *ids)
     if (branch->len > 7 && strncmp(branch->ptr, "z9hG4bK", 7) == 0)
         key_add_span(builder, *branch);
     else
-        key_add_span(builder, ids->from.tag);
+        key_add_span(builder, ids_from(ids)->tag);
     if (span_is_literal(ids->cseq_method, "ACK"))
         key_add_str(builder, "INVITE");
     else
@@ -415,14 +398,14 @@ hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
 }
 
 static sa_txn_t *
-new_txn(sa_tracker_t *tracker, const sa_ids_t *ids, const sa_key_t *key)
+new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
 {
-    sa_txn_t *txn = g_new0(sa_txn_t, 1);
-    g_ptr_array_add(tracker->txns, txn);
-    txn->key.bytes = g_string_chunk_insert_len(tracker->strings, key->bytes, key->len);
+    sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len);
+    memcpy(txn->key_bytes, key->bytes, key->len);
+    txn->key.bytes = txn->key_bytes;
     txn->key.len = key->len;
     txn->key.hash = key->hash;
-    g_hash_table_insert(tracker->txn_by_key, &txn->key, txn);
+    sa_keytable_insert(tracker->txn_by_key, txn);
     txn->call_id = txn->key.bytes;
     txn->host = txn->call_id + strlen(txn->call_id) + 1;
     const char *branch = txn->host + strlen(txn->host) + 1;
@@ -430,7 +413,7 @@ new_txn(sa_tracker_t *tracker, const sa_ids_t *ids, const sa_key_t *key)
     /* The key says INVITE for ACK: a (nonsensical) response to an ACK keeps its own method. */
     txn->method = span_is_literal(ids->cseq_method, "ACK") ? "ACK" : key_method;
     txn->via_count = ids->via_count;
-    txn->from_uri = copy_span(tracker, ids->from.uri);
+    txn->from_uri = copy_span(tracker, ids_from(ids)->uri);
     txn->cseq = ids->cseq;
     return txn;
 }
@@ -506,8 +489,7 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_cred
 static void
 forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
 {
-    if (g_hash_table_lookup(tracker->pending_by_hop, &attempt->hop) == attempt)
-        g_hash_table_remove(tracker->pending_by_hop, &attempt->hop);
+    sa_keytable_remove(tracker->pending_by_hop, attempt);
     for (guint r = 0; r < attempt->n_realms; r++) {
         const char *nonce = attempt->realms[r].nonce;
         if (nonce && g_hash_table_lookup(tracker->pending_by_nonce, nonce) == attempt)
@@ -521,7 +503,13 @@ link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
 {
     attempt->retry = retry;
     attempt->heuristic = heuristic;
-    for (guint i = 0; i < credential_count(creds) && attempt->n_retry_realms < SA_MAX_REALMS; i++) {
+    guint with_realm = 0;
+    for (guint i = 0; i < credential_count(creds); i++)
+        with_realm += credential_at(creds, i)->realm.ptr != NULL;
+    with_realm = MIN(with_realm, SA_MAX_REALMS);
+    if (with_realm > 0)
+        attempt->retry_realms = sa_arena_alloc0(tracker->records, with_realm * sizeof(const char *));
+    for (guint i = 0; i < credential_count(creds) && attempt->n_retry_realms < with_realm; i++) {
         const sa_auth_params_t *params = credential_at(creds, i);
         if (params->realm.ptr)
             attempt->retry_realms[attempt->n_retry_realms++] = intern_span(tracker, params->realm);
@@ -572,7 +560,7 @@ link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *c
 {
     sa_key_builder_t builder;
     sa_key_t hop = hop_key(&builder, txn);
-    sa_attempt_t *pending = g_hash_table_lookup(tracker->pending_by_hop, &hop);
+    sa_attempt_t *pending = sa_keytable_lookup(tracker->pending_by_hop, &hop);
     if (pending && pending->request != txn) {
         if (!creds->any_nonempty) {
             pending->abandoned = TRUE;
@@ -604,13 +592,18 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
     parse_auth_list(headers, params, &n_params);
     for (guint i = 0; i < n_params; i++) {
         const char *realm = intern_span(tracker, params[i].realm);
-        const char *nonce = intern_span(tracker, params[i].nonce);
         gboolean known = FALSE;
         for (guint r = 0; r < attempt->n_realms && !known; r++)
-            known = attempt->realms[r].realm == realm && attempt->realms[r].nonce == nonce;
+            known = attempt->realms[r].realm == realm && span_is_stored(params[i].nonce, attempt->realms[r].nonce);
         if (known)
             continue;
+        /* Nonces are copied, not interned: each is new, and the interning table would only grow. */
+        const char *nonce = copy_span(tracker, params[i].nonce);
         attempt->stale = attempt->stale || params[i].stale;
+        if (attempt->n_realms == 1 && attempt->realms == &attempt->first_realm) {
+            attempt->realms = sa_arena_alloc0(tracker->records, SA_MAX_REALMS * sizeof *attempt->realms);
+            attempt->realms[0] = attempt->first_realm;
+        }
         guint slot = MIN(attempt->n_realms, SA_MAX_REALMS - 1);
         attempt->realms[slot].realm = realm;
         attempt->realms[slot].nonce = nonce;
@@ -637,16 +630,19 @@ challenges_answered_realm(const sa_attempt_t *challenge, const sa_attempt_t *ans
 static void
 open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 {
-    sa_attempt_t *attempt = g_new0(sa_attempt_t, 1);
+    sa_attempt_t *attempt = sa_arena_alloc0(tracker->records, sizeof *attempt);
     g_ptr_array_add(tracker->attempts, attempt);
     attempt->request = txn;
     attempt->challenge_frame = event->frame;
     attempt->challenge_time = event->time_ns;
     attempt->code = event->status;
+    attempt->realms = &attempt->first_realm;
     txn->challenged = attempt;
     sa_key_builder_t builder;
     sa_key_t hop = hop_key(&builder, txn);
-    attempt->hop.bytes = g_string_chunk_insert_len(tracker->strings, hop.bytes, hop.len);
+    char *hop_bytes = sa_arena_alloc0(tracker->records, hop.len);
+    memcpy(hop_bytes, hop.bytes, hop.len);
+    attempt->hop.bytes = hop_bytes;
     attempt->hop.len = hop.len;
     attempt->hop.hash = hop.hash;
 
@@ -658,9 +654,8 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
         flow = txn->answers->flow;
         attempt->number = txn->answers->number + 1;
     } else {
-        flow = g_new0(sa_flow_t, 1);
-        g_ptr_array_add(tracker->flows, flow);
-        flow->id = tracker->flows->len;
+        flow = sa_arena_alloc0(tracker->records, sizeof *flow);
+        flow->id = ++tracker->n_flows;
         attempt->number = 1;
     }
     attempt->flow = flow;
@@ -678,7 +673,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
             && flow->nonstale_challenges >= tracker->config.loop_threshold)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_LOOP);
 
-    g_hash_table_insert(tracker->pending_by_hop, &attempt->hop, attempt);
+    sa_keytable_insert(tracker->pending_by_hop, attempt);
 }
 
 static void
@@ -692,11 +687,11 @@ set_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event, const
 }
 
 static sa_msg_id_t
-feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+feed_request(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
 {
     sa_key_builder_t builder;
     sa_key_t key = txn_key(&builder, event, ids);
-    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, &key);
+    sa_txn_t *txn = sa_keytable_lookup(tracker->txn_by_key, &key);
 
     if (g_strcmp0(event->method, "ACK") == 0) {
         if (txn == NULL || txn->challenged == NULL)
@@ -726,11 +721,11 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids
 }
 
 static sa_msg_id_t
-feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, const sa_ids_t *ids)
+feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
 {
     sa_key_builder_t builder;
     sa_key_t key = txn_key(&builder, event, ids);
-    sa_txn_t *txn = g_hash_table_lookup(tracker->txn_by_key, &key);
+    sa_txn_t *txn = sa_keytable_lookup(tracker->txn_by_key, &key);
     if (txn == NULL)
         txn = new_txn(tracker, ids, &key);
 
@@ -778,16 +773,18 @@ note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id)
         if (last->frame >= frame)
             at = last->frame == frame ? frames->len - 1 : frames_lower_bound(tracker, frame);
     }
-    if (at < frames->len) {
-        sa_frame_msgs_t *entry = &g_array_index(frames, sa_frame_msgs_t, at);
-        if (entry->frame == frame) {
-            /* The same frame again: its next message, or a later feeding that keeps the first one's ids. */
-            if (entry->first + entry->count == id)
-                entry->count++;
-            return;
-        }
-    }
     sa_frame_msgs_t entry = { frame, id, 1 };
+    if (at == frames->len) {
+        g_array_append_val(frames, entry);
+        return;
+    }
+    sa_frame_msgs_t *same = &g_array_index(frames, sa_frame_msgs_t, at);
+    if (same->frame == frame) {
+        /* The same frame again: its next message, or a later feeding that keeps the first one's ids. */
+        if (same->first + same->count == id)
+            same->count++;
+        return;
+    }
     g_array_insert_val(frames, at, entry);
 }
 

@@ -85,12 +85,11 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     sa_view_t view = first_pass ? SA_VIEW_SO_FAR : SA_VIEW_FINAL;
     gboolean tap = have_tap_listener(sa_stats_tap());
-    gboolean tree_needed = sa_render_tree_needed(tree);
     for (sa_msg_id_t id = first; id < first + count; id++) {
         sa_result_t result;
         if (!sa_tracker_result(tracker, id, view, &result))
             continue;
-        sa_render(tvb, pinfo, tree, tree_needed, &result, pref_info_column);
+        sa_render(tvb, pinfo, tree, &result, pref_info_column);
         if (tap)
             tap_queue_packet(sa_stats_tap(), pinfo, wmem_memdup(pinfo->pool, &result, sizeof result));
     }

@@ -110,65 +110,68 @@ sa_render_register(int proto)
     expert_register_field_array(expert, ei, array_length(ei));
 }
 
-/* Every field of the SIPAUTH tree, the protocol first: if one is used, the tree is built. */
-static int *const tree_fields[] = {
-    &proto_sipauth, &hf_sipauth_flow, &hf_sipauth_role, &hf_sipauth_attempt, &hf_sipauth_challenge_code,
-    &hf_sipauth_request_frame, &hf_sipauth_challenge_frame, &hf_sipauth_ack_frame, &hf_sipauth_retry_frame,
-    &hf_sipauth_result_frame, &hf_sipauth_result_code, &hf_sipauth_time_to_retry, &hf_sipauth_outcome,
-    &hf_sipauth_heuristic,
-};
-
 /* The generic expert fields (_ws.expert...), which show expert texts too. */
 static const char *const expert_field_names[] = {
     "_ws.expert", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group",
 };
 
-/* Looked up once per capture: whether a filter, column or -e uses a field is asked on every frame. */
-#define WATCHED_MAX (G_N_ELEMENTS(tree_fields) + G_N_ELEMENTS(expert_field_names) + SA_FINDING_COUNT)
-static header_field_info *watched[WATCHED_MAX];
-static guint n_watched;
+/* Looked up once per capture: whether a filter, column or -e uses a field is asked for every result. */
+static header_field_info *protocol_info;
+static header_field_info *expert_infos[G_N_ELEMENTS(expert_field_names)];
+static header_field_info *finding_infos[SA_FINDING_COUNT];
 static int expert_tap = -1;
 static gboolean watch_ready;
 
 static gboolean
-watch(int hf)
+watch(header_field_info **slot, int hf)
 {
-    if (hf < 0 || n_watched >= WATCHED_MAX)
-        return FALSE;
-    watched[n_watched++] = proto_registrar_get_nth((guint)hf);
-    return watched[n_watched - 1] != NULL;
+    *slot = hf >= 0 ? proto_registrar_get_nth((guint)hf) : NULL;
+    return *slot != NULL;
 }
 
 void
 sa_render_init(void)
 {
     gboolean found = TRUE;
-    n_watched = 0;
-    for (gsize i = 0; i < G_N_ELEMENTS(tree_fields); i++)
-        found = watch(*tree_fields[i]) && found;
+    found = watch(&protocol_info, proto_sipauth) && found;
     for (gsize i = 0; i < G_N_ELEMENTS(expert_field_names); i++)
-        found = watch(proto_registrar_get_id_byname(expert_field_names[i])) && found;
+        found = watch(&expert_infos[i], proto_registrar_get_id_byname(expert_field_names[i])) && found;
     for (int f = 0; f < SA_FINDING_COUNT; f++)
-        found = watch(ei_sipauth[f].hf) && found;
+        found = watch(&finding_infos[f], ei_sipauth[f].hf) && found;
     expert_tap = find_tap_id("expert");
     /* A field or the tap not found: never assume the texts unseen. */
     watch_ready = found && expert_tap > 0;
 }
 
-/* proto_field_is_referenced() for every watched field, without a registry lookup each. */
-gboolean
-sa_render_tree_needed(proto_tree *tree)
+/* proto_field_is_referenced() without a registry look-up. */
+static gboolean
+is_referenced(proto_tree *tree, const header_field_info *hfinfo)
+{
+    return hfinfo->ref_type != HF_REF_TYPE_NONE
+        || (hfinfo->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols);
+}
+
+/* Whether anyone can see this result's tree or expert texts: a visible tree, or a filter, column or -e
+ * naming a sipauth field, or an expert field of a finding the result has. Priming a field for a filter,
+ * column, -e or another post-dissector marks its protocol too, so the protocol stands for all sipauth.*
+ * fields: one look-up instead of fourteen on every frame. */
+static gboolean
+tree_needed(proto_tree *tree, guint32 findings)
 {
     if (tree == NULL)
         return FALSE;
     if (!watch_ready || PTREE_DATA(tree)->visible)
         return TRUE;
-    for (guint i = 0; i < n_watched; i++) {
-        const header_field_info *hfinfo = watched[i];
-        if (hfinfo->ref_type != HF_REF_TYPE_NONE
-                || (hfinfo->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols))
+    if (is_referenced(tree, protocol_info))
+        return TRUE;
+    if (findings == 0)
+        return FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(expert_infos); i++)
+        if (is_referenced(tree, expert_infos[i]))
             return TRUE;
-    }
+    for (int f = 0; f < SA_FINDING_COUNT; f++)
+        if ((findings & SA_FINDING_BIT(f)) && is_referenced(tree, finding_infos[f]))
+            return TRUE;
     return FALSE;
 }
 
@@ -333,13 +336,12 @@ append_info_tag(packet_info *pinfo, const sa_result_t *r)
 }
 
 void
-sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean tree_needed, const sa_result_t *r,
-          gboolean info_column)
+sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t *r, gboolean info_column)
 {
     if (info_column && r->role == SA_ROLE_CHALLENGE)
         append_info_tag(pinfo, r);
 
-    if (!tree_needed) {
+    if (!tree_needed(tree, r->findings)) {
         /* No one sees the tree or the texts; the expert tap (-z expert) gets them whole. */
         gboolean texts = have_tap_listener(expert_tap);
         for (int f = 0; f < SA_FINDING_COUNT; f++) {

@@ -12,13 +12,11 @@ void sa_render_register(int proto);
  * the plugins' handoffs). */
 void sa_render_init(void);
 
-/* Whether anyone can see the SIPAUTH tree or expert texts of this frame: a visible tree, or a filter,
- * column or -e that names a sipauth or expert field. When not, only the Info tag and the severity of
- * the expert infos are kept (what an Expert column and the status bar show). */
-gboolean sa_render_tree_needed(proto_tree *tree);
-
-/* Shows one result: the Info tag, and the tree and expert infos (tree_needed from the above). */
-void sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, gboolean tree_needed,
-               const sa_result_t *result, gboolean info_column);
+/* Shows one result: the Info tag, and the tree and expert infos. When no one can see them (a hidden
+ * tree, and no filter, column or -e naming a sipauth field or the expert field of one of its findings),
+ * only the Info tag and the severities of the expert infos are kept (what an Expert column and the
+ * status bar show); the expert tap still gets the texts. */
+void sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t *result,
+               gboolean info_column);
 
 #endif

@@ -30,7 +30,8 @@ typedef struct {
  * colon and its white space, NUL-terminated inside text, which must outlive the event; bytes that
  * are not UTF-8 become '?'. Via lines past SA_MSG_MAX_VIA and authentication headers past
  * SA_MSG_MAX_AUTH are not kept. Only the message fields of msg->event are set (frame, time and
- * quoted_in_error stay zero). Returns FALSE when the start line is neither (a continuation, garbage).
+ * quoted_in_error stay zero). A provisional response (1xx) is read to its start line only: the tracker
+ * ignores it. Returns FALSE when the start line is neither (a continuation, garbage).
  */
 gboolean sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg);
 

@@ -46,6 +46,19 @@ gboolean sa_parse_from(const char *value, sa_from_t *from);
 /* Parses "314 INVITE"; FALSE unless both a number that fits 32 bits and a method are there. */
 gboolean sa_parse_cseq(const char *value, guint32 *number, sa_span_t *method);
 
+/* Whether name[0..len) is expected (len bytes) with ASCII letters in either case; inline because every
+ * header and parameter name of every message is compared. */
+static inline gboolean
+sa_name_equal(const char *name, const char *expected, gsize len)
+{
+    for (gsize i = 0; i < len; i++) {
+        char e = expected[i];
+        if (g_ascii_isalpha(e) ? (name[i] | 0x20) != (e | 0x20) : name[i] != e)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean sa_span_equal(sa_span_t a, sa_span_t b);
 gboolean sa_span_is_empty(sa_span_t span);
 

@@ -110,6 +110,22 @@ test_status_line(void)
     }
 }
 
+/* A provisional response is read to its start line only; a final one to the end of its headers. */
+static void
+test_provisional_start_line_only(void)
+{
+    parsed_t *p = PARSE("SIP/2.0 180 Ringing\r\nCall-ID: c1@ua\r\nCSeq: 1 INVITE\r\n\r\n");
+    g_assert_true(p->ok);
+    g_assert_cmpuint(p->msg.event.status, ==, 180);
+    g_assert_null(p->msg.event.call_id);
+    g_assert_null(p->msg.event.cseq);
+    parsed_free(p);
+    p = PARSE("SIP/2.0 200 OK\r\nCall-ID: c1@ua\r\nCSeq: 1 INVITE\r\n\r\n");
+    g_assert_cmpstr(p->msg.event.call_id, ==, "c1@ua");
+    g_assert_cmpstr(p->msg.event.cseq, ==, "1 INVITE");
+    parsed_free(p);
+}
+
 /* Lines the SIP dissector would not take as a start line: a body continuation, garbage, near misses. */
 static void
 test_not_a_start_line(void)
@@ -262,6 +278,7 @@ test_names_as_written(void)
     parsed_t *p = PARSE("INVITE sip:bob@example.com SIP/2.0\r\n"
                         "Via : SIP/2.0/UDP spaced;branch=z9hG4bKs\r\nVia\t: SIP/2.0/UDP tabbed\r\n"
                         "Call-ID : spaced@ua\r\nX-Call-ID: prefixed@ua\r\nCall-Info: <http://x>\r\n"
+                        "Call_ID: underscore@ua\r\nCall\x0dID: cr@ua\r\n"
                         "Fromage: cheese\r\nv : compact-spaced\r\nAuthorization-Info: nextnonce=\"x\"\r\n"
                         "WWW-Authenticate Digest realm=\"no colon\"\r\n"
                         "CSeq: 1 INVITE\r\n\r\n");
@@ -684,6 +701,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sipmsg/start/request_line", test_request_line);
     g_test_add_func("/sipmsg/start/status_line", test_status_line);
+    g_test_add_func("/sipmsg/start/provisional_start_line_only", test_provisional_start_line_only);
     g_test_add_func("/sipmsg/start/not_a_start_line", test_not_a_start_line);
     g_test_add_func("/sipmsg/lines/crlf_lf_cr", test_line_ends);
     g_test_add_func("/sipmsg/lines/folding", test_folding);
