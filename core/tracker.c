@@ -37,29 +37,40 @@ typedef struct {
     gsize len;
 } sa_key_builder_t;
 
-/* One SIP transaction: a request and its final response, as seen at one hop. */
+/* One SIP transaction: a request and its final response, as seen at one hop. Kept small: there is one
+ * per request, and every byte of it is a byte of page faults and cache misses on a large capture. */
 typedef struct {
     sa_key_t    key;             /* Call-ID, top Via host, branch or From tag, method (INVITE for ACK), CSeq */
-    const char *call_id;         /* the key's first string */
-    const char *host;            /* the key's second string: top Via sent-by host */
     const char *method;          /* CSeq method */
-    guint       via_count;       /* Via entries: with Call-ID, method and host, the hop its retry comes from */
     const char *from_uri;
     const char *username;        /* of its credentials, if any */
-    guint32     cseq;
-    guint32     request_frame;
-    gint64      request_time;
-    guint32     final_frame;
-    gint64      final_time;
-    gint64      final_last_time;
-    guint       final_code;
-    guint32     ack_frame;
-    gboolean    has_credentials; /* credentials with a nonce or a response */
-    guint32     retry_findings;
     sa_attempt_t *challenged;    /* the attempt its challenge opened */
     sa_attempt_t *answers;       /* the attempt it is the authenticated retry of */
-    char        key_bytes[];     /* key.bytes: read on every look-up, so next to the record */
+    gint64      request_time;
+    gint64      final_last_time;
+    guint32     cseq;
+    guint32     via_count;       /* Via entries: with Call-ID, method and host, the hop its retry comes from */
+    guint32     request_frame;
+    guint32     final_frame;
+    guint32     ack_frame;
+    guint32     retry_findings;
+    guint16     final_code;
+    guint       has_credentials : 1; /* credentials with a nonce or a response */
+    char        key_bytes[];     /* key.bytes (read on every look-up, so next to the record), then from_uri */
 } sa_txn_t;
+
+/* The key's first two strings. */
+static const char *
+txn_call_id(const sa_txn_t *txn)
+{
+    return txn->key_bytes;
+}
+
+static const char *
+txn_host(const sa_txn_t *txn)
+{
+    return txn->key_bytes + strlen(txn->key_bytes) + 1;
+}
 
 typedef struct {
     guint32 id;
@@ -68,31 +79,35 @@ typedef struct {
 } sa_flow_t;
 
 /* One challenge of a flow and what answered it. */
+G_STATIC_ASSERT(SA_MAX_REALMS <= G_MAXUINT8);
+
 struct sa_attempt {
     sa_key_t   hop;              /* of the challenged request: where its retry comes from */
     sa_flow_t *flow;
-    guint32    number;
     sa_txn_t  *request;          /* the challenged transaction */
-    guint32    challenge_frame;
-    gint64     challenge_time;
-    guint      code;
-    gboolean   stale;
-    guint32    findings;         /* known when the challenge arrives */
-    guint      n_realms;
-    sa_realm_nonce_t *realms;    /* first_realm, or SA_MAX_REALMS in the arena once a second one comes */
-    sa_realm_nonce_t first_realm;
     sa_txn_t  *retry;
-    guint      n_retry_realms;
+    sa_realm_nonce_t *realms;    /* first_realm, or SA_MAX_REALMS in the arena once a second one comes */
     const char **retry_realms;   /* realms the retry had credentials for, in the arena */
-    gboolean   heuristic;
-    gboolean   abandoned;        /* a new request without credentials came instead of a retry */
+    sa_realm_nonce_t first_realm;
+    gint64     challenge_time;
+    guint32    flow_id;          /* flow->id, here so that a result does not read the flow */
+    guint32    number;
+    guint32    challenge_frame;
+    guint32    findings;         /* known when the challenge arrives */
+    guint16    code;
+    guint8     n_realms;
+    guint8     n_retry_realms;
+    guint      stale : 1;
+    guint      heuristic : 1;
+    guint      abandoned : 1;    /* a new request without credentials came instead of a retry */
 };
 
-typedef struct {
-    sa_txn_t *txn;
-    guint8    kind;
-    gboolean  duplicate;
-} sa_msg_t;
+/* A message: its transaction's address with the kind (low three bits) and the duplicate flag (bit 3) in
+ * the bits that the arena's 16-byte alignment leaves zero. Eight bytes per message of the capture. */
+typedef guintptr sa_msg_t;
+#define SA_MSG_KIND_MASK ((guintptr)7)
+#define SA_MSG_DUPLICATE ((guintptr)8)
+#define SA_MSG_TXN_MASK  (~(guintptr)15)
 
 /* The messages one frame got: ids first .. first + count - 1 (a frame's messages are fed together). */
 typedef struct {
@@ -260,7 +275,7 @@ is_tracked_challenge(const sa_tracker_t *tracker, guint status)
 static sa_msg_id_t
 add_msg(sa_tracker_t *tracker, sa_txn_t *txn, sa_msg_kind_t kind, gboolean duplicate)
 {
-    sa_msg_t msg = { txn, (guint8)kind, duplicate };
+    sa_msg_t msg = (guintptr)txn | (guintptr)kind | (duplicate ? SA_MSG_DUPLICATE : 0);
     g_array_append_val(tracker->msgs, msg);
     return tracker->msgs->len - 1;
 }
@@ -390,9 +405,9 @@ static sa_key_t
 hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
 {
     key_start(builder);
-    key_add_str(builder, txn->call_id);
+    key_add_str(builder, txn_call_id(txn));
     key_add_str(builder, txn->method);
-    key_add_str(builder, txn->host);
+    key_add_str(builder, txn_host(txn));
     key_add_number(builder, txn->via_count);
     return key_finish(builder);
 }
@@ -400,20 +415,26 @@ hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
 static sa_txn_t *
 new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
 {
-    sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len);
+    /* The From URI follows the key bytes: one record, written in one place. */
+    sa_span_t from_uri = ids_from(ids)->uri;
+    gsize from_len = from_uri.ptr ? MIN(from_uri.len, SA_MAX_STRING) + 1 : 0;
+    sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len + from_len);
     memcpy(txn->key_bytes, key->bytes, key->len);
+    if (from_uri.ptr) {
+        char *stored = txn->key_bytes + key->len;
+        memcpy(stored, from_uri.ptr, from_len - 1);
+        txn->from_uri = stored;
+    }
     txn->key.bytes = txn->key_bytes;
     txn->key.len = key->len;
     txn->key.hash = key->hash;
     sa_keytable_insert(tracker->txn_by_key, txn);
-    txn->call_id = txn->key.bytes;
-    txn->host = txn->call_id + strlen(txn->call_id) + 1;
-    const char *branch = txn->host + strlen(txn->host) + 1;
+    const char *host = txn_host(txn);
+    const char *branch = host + strlen(host) + 1;
     const char *key_method = branch + strlen(branch) + 1;
     /* The key says INVITE for ACK: a (nonsensical) response to an ACK keeps its own method. */
     txn->method = span_is_literal(ids->cseq_method, "ACK") ? "ACK" : key_method;
     txn->via_count = ids->via_count;
-    txn->from_uri = copy_span(tracker, ids_from(ids)->uri);
     txn->cseq = ids->cseq;
     return txn;
 }
@@ -541,7 +562,7 @@ find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t
         if (attempt == NULL || attempt->retry || attempt->abandoned)
             continue;
         const sa_txn_t *challenged = attempt->request;
-        if (g_strcmp0(challenged->call_id, txn->call_id) == 0
+        if (g_strcmp0(txn_call_id(challenged), txn_call_id(txn)) == 0
                 || g_strcmp0(challenged->method, txn->method) != 0
                 || challenged->from_uri == NULL
                 || g_strcmp0(challenged->from_uri, txn->from_uri) != 0
@@ -607,7 +628,7 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
         guint slot = MIN(attempt->n_realms, SA_MAX_REALMS - 1);
         attempt->realms[slot].realm = realm;
         attempt->realms[slot].nonce = nonce;
-        attempt->n_realms = slot + 1;
+        attempt->n_realms = (guint8)(slot + 1);
         if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned)
             g_hash_table_insert(tracker->pending_by_nonce, (gpointer)nonce, attempt);
     }
@@ -635,7 +656,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     attempt->request = txn;
     attempt->challenge_frame = event->frame;
     attempt->challenge_time = event->time_ns;
-    attempt->code = event->status;
+    attempt->code = (guint16)event->status;
     attempt->realms = &attempt->first_realm;
     txn->challenged = attempt;
     sa_key_builder_t builder;
@@ -659,6 +680,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
         attempt->number = 1;
     }
     attempt->flow = flow;
+    attempt->flow_id = flow->id;
     flow->challenges++;
     if (!attempt->stale)
         flow->nonstale_challenges++;
@@ -738,9 +760,8 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *id
         return add_msg(tracker, txn, SA_MSG_FINAL_AGAIN, duplicate);
     }
     txn->final_frame = event->frame;
-    txn->final_time = event->time_ns;
     txn->final_last_time = event->time_ns;
-    txn->final_code = event->status;
+    txn->final_code = (guint16)event->status;
     if (is_tracked_challenge(tracker, event->status))
         open_attempt(tracker, txn, event);
     return add_msg(tracker, txn, SA_MSG_FINAL, FALSE);
@@ -843,7 +864,7 @@ static void
 fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
 {
     memset(result, 0, sizeof *result);
-    result->flow = attempt->flow->id;
+    result->flow = attempt->flow_id;
     result->role = role;
     result->method = attempt->request->method;
     result->from_uri = attempt->request->from_uri;
@@ -943,9 +964,9 @@ fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t
 }
 
 static gboolean
-fill_final(sa_result_t *result, const sa_txn_t *txn, const sa_msg_t *msg, sa_view_t view)
+fill_final(sa_result_t *result, const sa_txn_t *txn, sa_msg_t msg, sa_view_t view)
 {
-    gboolean again = msg->kind == SA_MSG_FINAL_AGAIN;
+    gboolean again = (msg & SA_MSG_KIND_MASK) == SA_MSG_FINAL_AGAIN;
     const sa_attempt_t *challenged = txn->challenged;
     if (challenged && !again) {
         fill_challenge(result, challenged, view);
@@ -958,7 +979,7 @@ fill_final(sa_result_t *result, const sa_txn_t *txn, const sa_msg_t *msg, sa_vie
         result->challenge_code = challenged->code;
         result->request_frame = txn->request_frame;
         result->challenge_frame = challenged->challenge_frame;
-        if (!msg->duplicate)
+        if (!(msg & SA_MSG_DUPLICATE))
             result->findings = SA_FINDING_BIT(SA_FINDING_CHALLENGE_RETRANSMITTED);
         return TRUE;
     }
@@ -982,9 +1003,9 @@ sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, s
     memset(result, 0, sizeof *result);
     if (tracker == NULL || id == 0 || id >= tracker->msgs->len)
         return FALSE;
-    const sa_msg_t *msg = &g_array_index(tracker->msgs, sa_msg_t, id);
-    const sa_txn_t *txn = msg->txn;
-    switch ((sa_msg_kind_t)msg->kind) {
+    sa_msg_t msg = g_array_index(tracker->msgs, sa_msg_t, id);
+    const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
+    switch ((sa_msg_kind_t)(msg & SA_MSG_KIND_MASK)) {
     case SA_MSG_REQUEST:
         return fill_request(result, txn, FALSE, view);
     case SA_MSG_REQUEST_AGAIN:

@@ -11,16 +11,16 @@ typedef struct sa_arena sa_arena_t;
 sa_arena_t *sa_arena_new(void);
 void sa_arena_free(sa_arena_t *arena);
 
-/* size zeroed bytes, aligned for any record; valid until sa_arena_free. */
+/* size zeroed bytes, aligned to 16 bytes (enough for any record); valid until sa_arena_free. */
 gpointer sa_arena_alloc0(sa_arena_t *arena, gsize size);
 
 /* Bytes taken from the system, for memory accounting in tests. */
 gsize sa_arena_footprint(const sa_arena_t *arena);
 
 /*
- * A block for a large table or arena block, freed with sa_large_free. From 2 MiB on it is aligned to
- * and advised for huge pages where the system has them: the tracker reads its tables at random, and
- * huge pages save most of the page faults and TLB misses. Not zeroed.
+ * A block for a large table, freed with sa_large_free. From 2 MiB on it is aligned to and advised for
+ * huge pages where the system has them: the tracker reads its tables at random, and huge pages save
+ * most of their TLB misses. Not zeroed.
  */
 gpointer sa_large_alloc(gsize size);
 void sa_large_free(gpointer block);
