@@ -102,6 +102,12 @@ struct sa_attempt {
     guint      abandoned : 1;    /* a new request without credentials came instead of a retry */
 };
 
+/* A challenge's nonce in the nonce index; entries stay in the arena after leaving the index. */
+typedef struct {
+    sa_key_t      key;           /* the stored nonce, up to its first NUL */
+    sa_attempt_t *attempt;
+} sa_nonce_entry_t;
+
 /* A message: its transaction's address with the kind (low three bits) and the duplicate flag (bit 3) in
  * the bits that the arena's 16-byte alignment leaves zero. Eight bytes per message of the capture. */
 typedef guintptr sa_msg_t;
@@ -133,6 +139,7 @@ struct sa_tracker {
     sa_arena_t  *records;        /* transactions, attempts, flows and hop keys */
     GStringChunk *strings;       /* interned realms; nonces, URIs and user names */
     GString     *intern_buf;     /* NUL-terminates spans before interning */
+    const char  *last_interned;
     GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
     GArray      *frames;         /* sa_frame_msgs_t by frame number, only frames with tracked messages */
     guint        frames_cursor;  /* where the last look-up in frames ended */
@@ -140,7 +147,7 @@ struct sa_tracker {
     guint        n_flows;
     sa_keytable_t *txn_by_key;   /* txn->key -> sa_txn_t */
     sa_keytable_t *pending_by_hop; /* attempt->hop -> sa_attempt_t still waiting for its retry */
-    GHashTable  *pending_by_nonce; /* nonce -> sa_attempt_t, for retries with a new Call-ID */
+    sa_keytable_t *pending_by_nonce; /* nonce -> sa_nonce_entry_t, for retries with a new Call-ID */
 };
 
 static void
@@ -209,7 +216,7 @@ sa_tracker_new(const sa_config_t *config)
     tracker->attempts = g_ptr_array_new();
     tracker->txn_by_key = sa_keytable_new(G_STRUCT_OFFSET(sa_txn_t, key));
     tracker->pending_by_hop = sa_keytable_new(G_STRUCT_OFFSET(sa_attempt_t, hop));
-    tracker->pending_by_nonce = g_hash_table_new(g_str_hash, g_str_equal);
+    tracker->pending_by_nonce = sa_keytable_new(G_STRUCT_OFFSET(sa_nonce_entry_t, key));
     return tracker;
 }
 
@@ -218,7 +225,7 @@ sa_tracker_free(sa_tracker_t *tracker)
 {
     if (tracker == NULL)
         return;
-    g_hash_table_destroy(tracker->pending_by_nonce);
+    sa_keytable_free(tracker->pending_by_nonce);
     sa_keytable_free(tracker->pending_by_hop);
     sa_keytable_free(tracker->txn_by_key);
     g_ptr_array_free(tracker->attempts, TRUE);
@@ -237,14 +244,28 @@ sa_tracker_flow_count(const sa_tracker_t *tracker)
 }
 
 /* Interns a span, cut to SA_MAX_STRING; NULL stays NULL. */
+/* Whether a span, cut as it is stored, is the stored string; both absent counts as equal. */
+static gboolean
+span_is_stored(sa_span_t span, const char *stored)
+{
+    if (span.ptr == NULL || stored == NULL)
+        return span.ptr == NULL && stored == NULL;
+    gsize len = MIN(span.len, SA_MAX_STRING);
+    return strlen(stored) == len && memcmp(span.ptr, stored, len) == 0;
+}
+
+/* Realms are interned (compared by address); a capture has few, so the last one is tried first. */
 static const char *
 intern_span(sa_tracker_t *tracker, sa_span_t span)
 {
     if (span.ptr == NULL)
         return NULL;
+    if (span_is_stored(span, tracker->last_interned))
+        return tracker->last_interned;
     g_string_truncate(tracker->intern_buf, 0);
     g_string_append_len(tracker->intern_buf, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
-    return g_string_chunk_insert_const(tracker->strings, tracker->intern_buf->str);
+    tracker->last_interned = g_string_chunk_insert_const(tracker->strings, tracker->intern_buf->str);
+    return tracker->last_interned;
 }
 
 /* Copies a span, cut to SA_MAX_STRING, without looking for an equal string (not for pointer comparison). */
@@ -256,15 +277,6 @@ copy_span(sa_tracker_t *tracker, sa_span_t span)
     return g_string_chunk_insert_len(tracker->strings, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
 }
 
-/* Whether a span, cut as it is stored, is the stored string; both absent counts as equal. */
-static gboolean
-span_is_stored(sa_span_t span, const char *stored)
-{
-    if (span.ptr == NULL || stored == NULL)
-        return span.ptr == NULL && stored == NULL;
-    gsize len = MIN(span.len, SA_MAX_STRING);
-    return strlen(stored) == len && memcmp(span.ptr, stored, len) == 0;
-}
 
 static gboolean
 is_tracked_challenge(const sa_tracker_t *tracker, guint status)
@@ -507,14 +519,25 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_cred
     return findings;
 }
 
+static sa_key_t
+nonce_key(const char *nonce, gsize len)
+{
+    sa_key_t key = { nonce, (guint32)len, sa_key_hash_bytes(nonce, len) };
+    return key;
+}
+
 static void
 forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
 {
     sa_keytable_remove(tracker->pending_by_hop, attempt);
     for (guint r = 0; r < attempt->n_realms; r++) {
         const char *nonce = attempt->realms[r].nonce;
-        if (nonce && g_hash_table_lookup(tracker->pending_by_nonce, nonce) == attempt)
-            g_hash_table_remove(tracker->pending_by_nonce, nonce);
+        if (nonce == NULL)
+            continue;
+        sa_key_t key = nonce_key(nonce, strlen(nonce));
+        sa_nonce_entry_t *entry = sa_keytable_lookup(tracker->pending_by_nonce, &key);
+        if (entry && entry->attempt == attempt)
+            sa_keytable_remove(tracker->pending_by_nonce, entry);
     }
 }
 
@@ -555,10 +578,10 @@ find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t
         const sa_auth_params_t *params = credential_at(creds, i);
         if (sa_span_is_empty(params->nonce) || params->nonce.len > SA_MAX_STRING)
             continue;
-        char nonce[SA_MAX_STRING + 1];
-        memcpy(nonce, params->nonce.ptr, params->nonce.len);
-        nonce[params->nonce.len] = '\0';
-        sa_attempt_t *attempt = g_hash_table_lookup(tracker->pending_by_nonce, nonce);
+        /* Stored nonces end at their first NUL: so does the one looked up. */
+        sa_key_t key = nonce_key(params->nonce.ptr, strnlen(params->nonce.ptr, params->nonce.len));
+        const sa_nonce_entry_t *entry = sa_keytable_lookup(tracker->pending_by_nonce, &key);
+        sa_attempt_t *attempt = entry ? entry->attempt : NULL;
         if (attempt == NULL || attempt->retry || attempt->abandoned)
             continue;
         const sa_txn_t *challenged = attempt->request;
@@ -629,8 +652,12 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
         attempt->realms[slot].realm = realm;
         attempt->realms[slot].nonce = nonce;
         attempt->n_realms = (guint8)(slot + 1);
-        if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned)
-            g_hash_table_insert(tracker->pending_by_nonce, (gpointer)nonce, attempt);
+        if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned) {
+            sa_nonce_entry_t *entry = sa_arena_alloc0(tracker->records, sizeof *entry);
+            entry->key = nonce_key(nonce, strlen(nonce));
+            entry->attempt = attempt;
+            sa_keytable_insert(tracker->pending_by_nonce, entry);
+        }
     }
 }
 
