@@ -27,8 +27,8 @@
 #endif
 
 /* Blocks start small (a capture with a few SIP messages) and double up to 2 MiB. They are written in
- * order and read near their end, so they take ordinary pages: the first touch of a huge page costs more
- * (a 2 MiB clear) than its fewer TLB misses save here. */
+ * order and read mostly near their end, so they take ordinary pages: with huge pages, perf showed the
+ * kernel's clearing of each 2 MiB page on first touch cost more than the TLB misses it saved. */
 #define SA_ARENA_FIRST_BLOCK (64 * 1024)
 #define SA_ARENA_MAX_BLOCK   (2 * 1024 * 1024)
 #define SA_HUGE_PAGE         (2 * 1024 * 1024)
