@@ -78,9 +78,9 @@ typedef struct {
     guint   nonstale_challenges;
 } sa_flow_t;
 
-/* One challenge of a flow and what answered it. */
 G_STATIC_ASSERT(SA_MAX_REALMS <= G_MAXUINT8);
 
+/* One challenge of a flow and what answered it. */
 struct sa_attempt {
     sa_key_t   hop;              /* of the challenged request: where its retry comes from */
     sa_flow_t *flow;
@@ -136,10 +136,10 @@ typedef struct {
 
 struct sa_tracker {
     sa_config_t  config;
-    sa_arena_t  *records;        /* transactions, attempts, flows and hop keys */
-    GStringChunk *strings;       /* interned realms; nonces, URIs and user names */
+    sa_arena_t  *records;        /* transactions, attempts, flows, hop keys and nonce entries */
+    GStringChunk *strings;       /* interned realms; nonces and user names */
     GString     *intern_buf;     /* NUL-terminates spans before interning */
-    const char  *last_interned;
+    const char  *last_interned;  /* tried first by the next interning */
     GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
     GArray      *frames;         /* sa_frame_msgs_t by frame number, only frames with tracked messages */
     guint        frames_cursor;  /* where the last look-up in frames ended */
@@ -243,7 +243,6 @@ sa_tracker_flow_count(const sa_tracker_t *tracker)
     return tracker->n_flows;
 }
 
-/* Interns a span, cut to SA_MAX_STRING; NULL stays NULL. */
 /* Whether a span, cut as it is stored, is the stored string; both absent counts as equal. */
 static gboolean
 span_is_stored(sa_span_t span, const char *stored)
@@ -254,7 +253,8 @@ span_is_stored(sa_span_t span, const char *stored)
     return strlen(stored) == len && memcmp(span.ptr, stored, len) == 0;
 }
 
-/* Realms are interned (compared by address); a capture has few, so the last one is tried first. */
+/* Interns a span, cut to SA_MAX_STRING; NULL stays NULL. Realms are interned (compared by address); a
+ * capture has few, so the last one is tried first. */
 static const char *
 intern_span(sa_tracker_t *tracker, sa_span_t span)
 {
@@ -276,7 +276,6 @@ copy_span(sa_tracker_t *tracker, sa_span_t span)
         return NULL;
     return g_string_chunk_insert_len(tracker->strings, span.ptr, (gssize)MIN(span.len, SA_MAX_STRING));
 }
-
 
 static gboolean
 is_tracked_challenge(const sa_tracker_t *tracker, guint status)
