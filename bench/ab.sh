@@ -22,6 +22,10 @@ args=("$@")
 work=$(mktemp -d)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
+# As root tshark runs as nobody, who may not reach the capture where it is: it reads a copy.
+cp "$capture" "$work/capture"
+chmod 644 "$work/capture"
+capture=$work/capture
 raw=$work/raw.txt
 for round in $(seq 1 "$rounds"); do
     order=("${specs[@]}")
