@@ -39,6 +39,13 @@ sa_key_hash_bytes(const char *bytes, gsize len)
     return (guint32)h;
 }
 
+sa_key_t
+sa_key_make(const char *bytes, gsize len)
+{
+    sa_key_t key = { bytes, (guint32)len, sa_key_hash_bytes(bytes, len) };
+    return key;
+}
+
 static slot_t *
 new_slots(guint64 capacity)
 {

@@ -100,6 +100,7 @@ struct sa_attempt {
     guint      stale : 1;
     guint      heuristic : 1;
     guint      abandoned : 1;    /* a new request without credentials came instead of a retry */
+    char       hop_bytes[];      /* hop.bytes */
 };
 
 /* A challenge's nonce in the nonce index; entries stay in the arena after leaving the index. */
@@ -136,7 +137,7 @@ typedef struct {
 
 struct sa_tracker {
     sa_config_t  config;
-    sa_arena_t  *records;        /* transactions, attempts, flows, hop keys and nonce entries */
+    sa_arena_t  *records;        /* transactions, attempts, flows and nonce entries */
     GStringChunk *strings;       /* interned realms; nonces and user names */
     GString     *intern_buf;     /* NUL-terminates spans before interning */
     const char  *last_interned;  /* tried first by the next interning */
@@ -186,8 +187,7 @@ key_add_number(sa_key_builder_t *builder, guint32 number)
 static sa_key_t
 key_finish(const sa_key_builder_t *builder)
 {
-    sa_key_t key = { builder->bytes, (guint32)builder->len, sa_key_hash_bytes(builder->bytes, builder->len) };
-    return key;
+    return sa_key_make(builder->bytes, builder->len);
 }
 
 void
@@ -423,6 +423,16 @@ hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
     return key_finish(builder);
 }
 
+/* Copies a built key into room inside its record, where the key table will read it. */
+static void
+store_key(sa_key_t *stored, char *room, const sa_key_t *key)
+{
+    memcpy(room, key->bytes, key->len);
+    stored->bytes = room;
+    stored->len = key->len;
+    stored->hash = key->hash;
+}
+
 static sa_txn_t *
 new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
 {
@@ -430,15 +440,12 @@ new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
     sa_span_t from_uri = ids_from(ids)->uri;
     gsize from_len = from_uri.ptr ? MIN(from_uri.len, SA_MAX_STRING) + 1 : 0;
     sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len + from_len);
-    memcpy(txn->key_bytes, key->bytes, key->len);
+    store_key(&txn->key, txn->key_bytes, key);
     if (from_uri.ptr) {
         char *stored = txn->key_bytes + key->len;
         memcpy(stored, from_uri.ptr, from_len - 1);
         txn->from_uri = stored;
     }
-    txn->key.bytes = txn->key_bytes;
-    txn->key.len = key->len;
-    txn->key.hash = key->hash;
     sa_keytable_insert(tracker->txn_by_key, txn);
     const char *host = txn_host(txn);
     const char *branch = host + strlen(host) + 1;
@@ -518,13 +525,6 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_cred
     return findings;
 }
 
-static sa_key_t
-nonce_key(const char *nonce, gsize len)
-{
-    sa_key_t key = { nonce, (guint32)len, sa_key_hash_bytes(nonce, len) };
-    return key;
-}
-
 static void
 forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
 {
@@ -533,7 +533,7 @@ forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
         const char *nonce = attempt->realms[r].nonce;
         if (nonce == NULL)
             continue;
-        sa_key_t key = nonce_key(nonce, strlen(nonce));
+        sa_key_t key = sa_key_make(nonce, strlen(nonce));
         sa_nonce_entry_t *entry = sa_keytable_lookup(tracker->pending_by_nonce, &key);
         if (entry && entry->attempt == attempt)
             sa_keytable_remove(tracker->pending_by_nonce, entry);
@@ -578,7 +578,7 @@ find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t
         if (sa_span_is_empty(params->nonce) || params->nonce.len > SA_MAX_STRING)
             continue;
         /* Stored nonces end at their first NUL: so does the one looked up. */
-        sa_key_t key = nonce_key(params->nonce.ptr, strnlen(params->nonce.ptr, params->nonce.len));
+        sa_key_t key = sa_key_make(params->nonce.ptr, strnlen(params->nonce.ptr, params->nonce.len));
         const sa_nonce_entry_t *entry = sa_keytable_lookup(tracker->pending_by_nonce, &key);
         sa_attempt_t *attempt = entry ? entry->attempt : NULL;
         if (attempt == NULL || attempt->retry || attempt->abandoned)
@@ -653,7 +653,7 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
         attempt->n_realms = (guint8)(slot + 1);
         if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned) {
             sa_nonce_entry_t *entry = sa_arena_alloc0(tracker->records, sizeof *entry);
-            entry->key = nonce_key(nonce, strlen(nonce));
+            entry->key = sa_key_make(nonce, strlen(nonce));
             entry->attempt = attempt;
             sa_keytable_insert(tracker->pending_by_nonce, entry);
         }
@@ -677,7 +677,10 @@ challenges_answered_realm(const sa_attempt_t *challenge, const sa_attempt_t *ans
 static void
 open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 {
-    sa_attempt_t *attempt = sa_arena_alloc0(tracker->records, sizeof *attempt);
+    sa_key_builder_t builder;
+    sa_key_t hop = hop_key(&builder, txn);
+    sa_attempt_t *attempt = sa_arena_alloc0(tracker->records, sizeof *attempt + hop.len);
+    store_key(&attempt->hop, attempt->hop_bytes, &hop);
     g_ptr_array_add(tracker->attempts, attempt);
     attempt->request = txn;
     attempt->challenge_frame = event->frame;
@@ -685,13 +688,6 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     attempt->code = (guint16)event->status;
     attempt->realms = &attempt->first_realm;
     txn->challenged = attempt;
-    sa_key_builder_t builder;
-    sa_key_t hop = hop_key(&builder, txn);
-    char *hop_bytes = sa_arena_alloc0(tracker->records, hop.len);
-    memcpy(hop_bytes, hop.bytes, hop.len);
-    attempt->hop.bytes = hop_bytes;
-    attempt->hop.len = hop.len;
-    attempt->hop.hash = hop.hash;
 
     if ((event->status == 407 ? event->proxy_authenticate.count : event->www_authenticate.count) == 0)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);

@@ -14,6 +14,8 @@ typedef struct {
 } sa_key_t;
 
 guint32 sa_key_hash_bytes(const char *bytes, gsize len);
+/* The key of len bytes at bytes (not copied), hashed. */
+sa_key_t sa_key_make(const char *bytes, gsize len);
 
 /*
  * Maps keys to records that hold their own key at a fixed offset, so that a slot is only the key's

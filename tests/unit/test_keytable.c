@@ -18,17 +18,14 @@ record_new(sa_arena_t *arena, int id, const char *text)
     gsize len = strlen(text);
     g_assert_cmpuint(len, <, sizeof r->bytes);
     memcpy(r->bytes, text, len);
-    r->key.bytes = r->bytes;
-    r->key.len = (guint32)len;
-    r->key.hash = sa_key_hash_bytes(r->bytes, len);
+    r->key = sa_key_make(r->bytes, len);
     return r;
 }
 
 static sa_key_t
 key_for(const char *text)
 {
-    sa_key_t key = { text, (guint32)strlen(text), sa_key_hash_bytes(text, strlen(text)) };
-    return key;
+    return sa_key_make(text, strlen(text));
 }
 
 /* A hash that puts every key in the same slot: probing and removal work only on the order of slots. */
