@@ -929,6 +929,7 @@ fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
         result->username = retry->username;
     }
     result->outcome = attempt_outcome(attempt, view);
+    result->flow_state = SA_OUTCOME_NO_RETRY;
     if (result->outcome == SA_OUTCOME_NO_RETRY)
         result->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_RETRY);
     if (result->outcome == SA_OUTCOME_ACCEPTED)
@@ -953,6 +954,7 @@ fill_retry(sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
     result->heuristic = attempt->heuristic;
     result->username = retry->username;
     result->findings = retry->retry_findings;
+    result->flow_state = SA_OUTCOME_RETRY_UNANSWERED;
     if (view == SA_VIEW_FINAL && retry->final_frame == 0)
         result->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_UNANSWERED);
 }
@@ -1014,6 +1016,7 @@ fill_final(sa_result_t *result, const sa_txn_t *txn, sa_msg_t msg, sa_view_t vie
     result->result_code = txn->final_code;
     result->request_frame = txn->request_frame;
     result->challenge_frame = answered->challenge_frame;
+    result->flow_state = txn->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
     if (!again && txn->final_code >= 300)
         result->findings = SA_FINDING_BIT(SA_FINDING_RETRY_FAILED);
     return TRUE;
@@ -1059,13 +1062,9 @@ const char *
 sa_role_name(sa_role_t role)
 {
     switch (role) {
-    case SA_ROLE_REQUEST: return "request";
-    case SA_ROLE_CHALLENGE: return "challenge";
-    case SA_ROLE_CHALLENGE_RETRANSMISSION: return "challenge retransmission";
-    case SA_ROLE_REQUEST_RETRANSMISSION: return "request retransmission";
-    case SA_ROLE_ACK: return "ACK";
-    case SA_ROLE_RETRY: return "retry";
-    case SA_ROLE_RESULT: return "result";
+#define SA_ROLE_CASE(name, value, text) case SA_ROLE_##name: return text;
+    SA_ROLES(SA_ROLE_CASE)
+#undef SA_ROLE_CASE
     case SA_ROLE_NONE: break;
     }
     return "none";
@@ -1075,12 +1074,9 @@ const char *
 sa_outcome_name(sa_outcome_t outcome)
 {
     switch (outcome) {
-    case SA_OUTCOME_ACCEPTED: return "accepted";
-    case SA_OUTCOME_CHALLENGED_AGAIN: return "challenged again";
-    case SA_OUTCOME_REJECTED: return "rejected";
-    case SA_OUTCOME_NO_RETRY: return "no retry";
-    case SA_OUTCOME_RETRY_UNANSWERED: return "retry unanswered";
-    case SA_OUTCOME_UNKNOWN: return "unknown (single pass)";
+#define SA_OUTCOME_CASE(name, value, text) case SA_OUTCOME_##name: return text;
+    SA_OUTCOMES(SA_OUTCOME_CASE)
+#undef SA_OUTCOME_CASE
     case SA_OUTCOME_NONE: break;
     }
     return "none";

@@ -25,24 +25,18 @@ static gint ett_sipauth = -1;
 
 static expert_field ei_sipauth[SA_FINDING_COUNT];
 
+/* Generated from the core's one list of roles and outcomes. */
 static const value_string sipauth_role_vals[] = {
-    { SA_ROLE_REQUEST,                  "request" },
-    { SA_ROLE_CHALLENGE,                "challenge" },
-    { SA_ROLE_CHALLENGE_RETRANSMISSION, "challenge retransmission" },
-    { SA_ROLE_REQUEST_RETRANSMISSION,   "request retransmission" },
-    { SA_ROLE_ACK,                      "ACK" },
-    { SA_ROLE_RETRY,                    "retry" },
-    { SA_ROLE_RESULT,                   "result" },
+#define SA_ROLE_VAL(name, value, text) { SA_ROLE_##name, text },
+    SA_ROLES(SA_ROLE_VAL)
+#undef SA_ROLE_VAL
     { 0, NULL }
 };
 
 static const value_string sipauth_outcome_vals[] = {
-    { SA_OUTCOME_ACCEPTED,         "accepted" },
-    { SA_OUTCOME_CHALLENGED_AGAIN, "challenged again" },
-    { SA_OUTCOME_REJECTED,         "rejected" },
-    { SA_OUTCOME_NO_RETRY,         "no retry" },
-    { SA_OUTCOME_RETRY_UNANSWERED, "retry unanswered" },
-    { SA_OUTCOME_UNKNOWN,          "unknown (single pass)" },
+#define SA_OUTCOME_VAL(name, value, text) { SA_OUTCOME_##name, text },
+    SA_OUTCOMES(SA_OUTCOME_VAL)
+#undef SA_OUTCOME_VAL
     { 0, NULL }
 };
 

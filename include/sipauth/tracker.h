@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include "sipauth/findings.h"
+#include "sipauth/vocabulary.h"
 
 G_BEGIN_DECLS
 
@@ -48,27 +49,6 @@ typedef struct {
     sa_header_list_t proxy_authorization;
 } sa_event_t;
 
-typedef enum {
-    SA_ROLE_NONE = 0,
-    SA_ROLE_REQUEST,
-    SA_ROLE_CHALLENGE,
-    SA_ROLE_CHALLENGE_RETRANSMISSION,
-    SA_ROLE_REQUEST_RETRANSMISSION,
-    SA_ROLE_ACK,
-    SA_ROLE_RETRY,
-    SA_ROLE_RESULT
-} sa_role_t;
-
-typedef enum {
-    SA_OUTCOME_NONE = 0,
-    SA_OUTCOME_ACCEPTED,
-    SA_OUTCOME_CHALLENGED_AGAIN,
-    SA_OUTCOME_REJECTED,
-    SA_OUTCOME_NO_RETRY,
-    SA_OUTCOME_RETRY_UNANSWERED,
-    SA_OUTCOME_UNKNOWN
-} sa_outcome_t;
-
 /* What a query may assume about frames not fed yet. */
 typedef enum {
     SA_VIEW_SO_FAR,   /* more frames may come (single pass): undecided outcomes stay unknown */
@@ -90,6 +70,10 @@ typedef struct {
     gboolean     has_time_to_retry;
     gint64       time_to_retry_ns;
     sa_outcome_t outcome;            /* on challenges */
+    sa_outcome_t flow_state;         /* challenge, retry, result: the outcome of the flow's latest attempt as
+                                      * far as this message shows it (a challenge: no retry yet; a retry:
+                                      * unanswered yet; a result: accepted or rejected); for tables that
+                                      * must be right at any point of a single pass */
     guint        answered_code;      /* challenge of attempt > 1: the code of the challenge its request answered */
     gboolean     retransmission;     /* a later copy of a message already fed */
     gboolean     heuristic;          /* the retry was matched by the new-Call-ID heuristic */
