@@ -1,6 +1,6 @@
 /* A bump allocator: the tracker's records are never freed one by one, so they share large blocks instead
  * of each taking a heap chunk among Wireshark's short-lived allocations. */
-#include "sipauth/arena.h"
+#include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +32,6 @@
 #define SA_ARENA_FIRST_BLOCK (64 * 1024)
 #define SA_ARENA_MAX_BLOCK   (2 * 1024 * 1024)
 #define SA_HUGE_PAGE         (2 * 1024 * 1024)
-#define SA_ARENA_ALIGN 16
 
 typedef struct sa_arena_block sa_arena_block_t;
 struct sa_arena_block {

@@ -1,7 +1,7 @@
 /* Linear probing over {key address, hash} slots; deletion shifts the following entries back, so that
  * no tombstones accumulate in the challenge table, which loses an entry for each retry found. */
-#include "sipauth/keytable.h"
-#include "sipauth/arena.h"
+#include "keytable.h"
+#include "arena.h"
 
 #include <string.h>
 

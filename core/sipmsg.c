@@ -1,6 +1,6 @@
 /* Reads a SIP message's start line and the headers the tracker needs, in place, without allocating. */
 #include "sipauth/sipmsg.h"
-#include "sipauth/sipparse.h"
+#include "sipparse.h"
 
 #include <string.h>
 
@@ -104,12 +104,6 @@ typedef enum {
     HDR_PROXY_AUTHORIZATION
 } header_t;
 
-static gboolean
-name_is(const char *name, gsize len, const char *expected, gsize expected_len)
-{
-    return len == expected_len && sa_name_equal(name, expected, len);
-}
-
 /* Whether a header line may be one of those kept, by its first byte: most lines are skipped unread. */
 static gboolean
 may_be_kept(char first)
@@ -126,7 +120,7 @@ may_be_kept(char first)
 static header_t
 classify(const char *name, gsize len)
 {
-#define IS(literal) name_is(name, len, literal, sizeof literal - 1)
+#define IS(literal) SA_NAME_IS(name, len, literal)
     switch (len) {
     case 1:
         return IS("i") ? HDR_CALL_ID : IS("f") ? HDR_FROM : IS("v") ? HDR_VIA : HDR_OTHER;
@@ -203,11 +197,13 @@ make_event_utf8(sa_event_t *event)
 }
 
 static void
-add_to_list(sa_header_list_t *list, const char **storage, guint capacity, const char *value)
+add_to_list(sa_event_t *event, sa_header_list_t *list, const char **storage, guint capacity, const char *value)
 {
     if (list->count < capacity) {
         storage[list->count++] = value;
         list->values = storage;
+    } else {
+        event->truncated = TRUE;
     }
 }
 
@@ -229,29 +225,23 @@ store_header(sa_sip_message_t *msg, header_t header, const char *value)
             event->from = value;
         break;
     case HDR_VIA:
-        add_to_list(&event->via, msg->via, SA_MSG_MAX_VIA, value);
+        add_to_list(event, &event->via, msg->via, SA_MSG_MAX_VIA, value);
         break;
     case HDR_WWW_AUTHENTICATE:
-        add_to_list(&event->www_authenticate, msg->www_authenticate, SA_MSG_MAX_AUTH, value);
+        add_to_list(event, &event->www_authenticate, msg->www_authenticate, SA_MSG_MAX_AUTH, value);
         break;
     case HDR_PROXY_AUTHENTICATE:
-        add_to_list(&event->proxy_authenticate, msg->proxy_authenticate, SA_MSG_MAX_AUTH, value);
+        add_to_list(event, &event->proxy_authenticate, msg->proxy_authenticate, SA_MSG_MAX_AUTH, value);
         break;
     case HDR_AUTHORIZATION:
-        add_to_list(&event->authorization, msg->authorization, SA_MSG_MAX_AUTH, value);
+        add_to_list(event, &event->authorization, msg->authorization, SA_MSG_MAX_AUTH, value);
         break;
     case HDR_PROXY_AUTHORIZATION:
-        add_to_list(&event->proxy_authorization, msg->proxy_authorization, SA_MSG_MAX_AUTH, value);
+        add_to_list(event, &event->proxy_authorization, msg->proxy_authorization, SA_MSG_MAX_AUTH, value);
         break;
     case HDR_OTHER:
         break;
     }
-}
-
-static gboolean
-is_wsp(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 gboolean
@@ -284,7 +274,7 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
         if (header == HDR_OTHER)
             continue;
         char *value = colon + 1;
-        while (value < line.end && is_wsp(*value))
+        while (value < line.end && sa_is_lws(*value))
             value++;
         *line.end = '\0';               /* a line break, or text[len] */
         store_header(msg, header, value);

@@ -1,26 +1,14 @@
 /* Tolerant parsers for the SIP header values the tracker needs: Digest parameters, Via, From, CSeq. */
-#include "sipauth/sipparse.h"
+#include "sipparse.h"
 
 #include <string.h>
-
-static gboolean
-is_lws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
 
 static const char *
 skip_lws(const char *p)
 {
-    while (*p && is_lws(*p))
+    while (*p && sa_is_lws(*p))
         p++;
     return p;
-}
-
-static gboolean
-name_is(const char *name, gsize len, const char *expected)
-{
-    return strlen(expected) == len && sa_name_equal(name, expected, len);
 }
 
 gboolean
@@ -92,21 +80,21 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
 
         switch (name_len) {   /* by length first: most parameters are none of these */
         case 4:
-            if (name_is(name, name_len, "auts"))
+            if (SA_NAME_IS(name, name_len, "auts"))
                 params->auts = param;
             break;
         case 5:
-            if (name_is(name, name_len, "realm"))
+            if (SA_NAME_IS(name, name_len, "realm"))
                 params->realm = param;
-            else if (name_is(name, name_len, "nonce"))
+            else if (SA_NAME_IS(name, name_len, "nonce"))
                 params->nonce = param;
-            else if (name_is(name, name_len, "stale"))
+            else if (SA_NAME_IS(name, name_len, "stale"))
                 params->stale = param.len == 4 && g_ascii_strncasecmp(param.ptr, "true", 4) == 0;
             break;
         case 8:
-            if (name_is(name, name_len, "username"))
+            if (SA_NAME_IS(name, name_len, "username"))
                 params->username = param;
-            else if (name_is(name, name_len, "response"))
+            else if (SA_NAME_IS(name, name_len, "response"))
                 params->response = param;
             break;
         default:
@@ -127,15 +115,15 @@ find_param(const char *p, const char *end, const char *name)
         if (semi == NULL)
             break;
         p = semi + 1;
-        while (p < end && is_lws(*p))
+        while (p < end && sa_is_lws(*p))
             p++;
         if ((gsize)(end - p) > name_len && sa_name_equal(p, name, name_len)) {
             const char *q = p + name_len;
-            while (q < end && is_lws(*q))
+            while (q < end && sa_is_lws(*q))
                 q++;
             if (q < end && *q == '=') {
                 q++;
-                while (q < end && is_lws(*q))
+                while (q < end && sa_is_lws(*q))
                     q++;
                 const char *v = q;
                 q = MIN(q + strcspn(q, "; \t\r\n"), end);
@@ -167,15 +155,15 @@ static void
 parse_via_entry(const char *p, const char *end, sa_via_t *via)
 {
     memset(via, 0, sizeof *via);
-    while (p < end && is_lws(*p))
+    while (p < end && sa_is_lws(*p))
         p++;
     /* sent-protocol: "SIP/2.0/UDP", possibly with LWS around the slashes. */
-    while (p < end && !is_lws(*p)) {
+    while (p < end && !sa_is_lws(*p)) {
         p = MIN(p + strcspn(p, " \t\r\n"), end);
-        while (p < end && is_lws(*p) && p + 1 < end && (p[1] == '/' || p[-1] == '/'))
+        while (p < end && sa_is_lws(*p) && p + 1 < end && (p[1] == '/' || p[-1] == '/'))
             p++;
     }
-    while (p < end && is_lws(*p))
+    while (p < end && sa_is_lws(*p))
         p++;
     const char *host = p;
     const char *host_end;
@@ -237,7 +225,7 @@ sa_parse_from(const char *value, sa_from_t *from)
         const char *p = skip_lws(value);
         const char *semi = strchr(p, ';');
         const char *uri_end = semi ? semi : end;
-        while (uri_end > p && is_lws(uri_end[-1]))
+        while (uri_end > p && sa_is_lws(uri_end[-1]))
             uri_end--;
         from->uri.ptr = p;
         from->uri.len = (gsize)(uri_end - p);
@@ -267,7 +255,7 @@ sa_parse_cseq(const char *value, guint32 *number, sa_span_t *method)
     }
     p = skip_lws(p);
     const char *m = p;
-    while (*p && !is_lws(*p))
+    while (*p && !sa_is_lws(*p))
         p++;
     if (p == m)
         return FALSE;

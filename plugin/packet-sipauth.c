@@ -14,11 +14,11 @@
 static int proto_sipauth = -1;
 static dissector_handle_t sipauth_handle;
 
-/* Preferences (Protocols > SIPAUTH). */
-static sa_pref_bool_t pref_track_401 = TRUE;
-static guint    pref_retry_timeout = 32;
-static guint    pref_loop_threshold = 3;
-static sa_pref_bool_t pref_heuristic_call_id = TRUE;
+/* Preferences (Protocols > SIPAUTH); the tracker's take their defaults from the core at registration. */
+static sa_pref_bool_t pref_track_401;
+static guint    pref_retry_timeout;
+static guint    pref_loop_threshold;
+static sa_pref_bool_t pref_heuristic_call_id;
 static sa_pref_bool_t pref_info_column = TRUE;
 
 /* Lives from a file's init routine to its cleanup routine. */
@@ -102,6 +102,13 @@ proto_register_sipauth(void)
     proto_sipauth = proto_register_protocol("SIP Authentication Challenge Analysis", "SIPAUTH", "sipauth");
     sa_render_register(proto_sipauth);
     sa_stats_register();
+
+    sa_config_t defaults;
+    sa_config_init_defaults(&defaults);
+    pref_track_401 = defaults.track_401;
+    pref_retry_timeout = defaults.retry_timeout_s;
+    pref_loop_threshold = defaults.loop_threshold;
+    pref_heuristic_call_id = defaults.heuristic_call_id;
 
     module_t *module = prefs_register_protocol(proto_sipauth, NULL);
     prefs_register_bool_preference(module, "track_401", "Follow 401 challenges",

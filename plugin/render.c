@@ -286,6 +286,9 @@ add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_
             "Authentication step: retried in frame %u after %.3f s, accepted with %u in frame %u",
             r->retry_frame, seconds(r->time_to_retry_ns), r->result_code, r->result_frame);
         break;
+    case SA_FINDING_ANALYSIS_TRUNCATED:
+        expert_add_info(pinfo, item, ei);
+        break;
     case SA_FINDING_COUNT:
         break;
     }

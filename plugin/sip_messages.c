@@ -40,7 +40,7 @@ sa_sip_messages_find(proto_tree *tree, field_info *const **items)
     if (found == NULL || found->len == 0)
         return 0;
     *items = (field_info *const *)found->pdata;
-    return MIN(found->len, SA_MAX_MESSAGES_PER_FRAME);
+    return found->len;
 }
 
 gboolean
@@ -65,6 +65,7 @@ sa_sip_message_read(packet_info *pinfo, const field_info *item, gboolean quoted,
     if (available <= 0 || item->length <= 0)
         return FALSE;
     gint len = MIN(MIN(item->length, available), SA_MAX_MESSAGE_BYTES);
+    gboolean cut = len < MIN(item->length, available);
     char *text = (char *)wmem_alloc(pinfo->pool, (gsize)len + 1);
     tvb_memcpy(tvb, text, item->start, (size_t)len);
     if (!sa_sip_message_parse(text, (gsize)len, msg))
@@ -72,5 +73,6 @@ sa_sip_message_read(packet_info *pinfo, const field_info *item, gboolean quoted,
     msg->event.frame = pinfo->num;
     msg->event.time_ns = (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
     msg->event.quoted_in_error = quoted;
+    msg->event.truncated = msg->event.truncated || cut;
     return TRUE;
 }

@@ -8,13 +8,6 @@
     (WIRESHARK_VERSION_MAJOR > (major) || \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
-/* field_info.value is an fvalue_t in 4.0 and a pointer to one from 4.2. */
-#if SA_WS_AT_LEAST(4, 2)
-#define SA_FIELD_VALUE(fi) ((fi)->value)
-#else
-#define SA_FIELD_VALUE(fi) (&(fi)->value)
-#endif
-
 /* Boolean preferences point to a bool from 4.2, to a gboolean before. */
 #if SA_WS_AT_LEAST(4, 2)
 typedef bool sa_pref_bool_t;

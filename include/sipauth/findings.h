@@ -22,7 +22,8 @@
     X(NO_ACK,                   "no_ack",                   SEQUENCE,      WARN, "INVITE challenge never ACKed") \
     X(CHALLENGE_RETRANSMITTED,  "challenge_retransmitted",  SEQUENCE,      NOTE, "Challenge sent again") \
     X(AKA_RESYNC,               "aka_resync",               SEQUENCE,      NOTE, "IMS AKA synchronisation failure (auts)") \
-    X(CHALLENGE_ANSWERED,       "challenge_answered",       SEQUENCE,      CHAT, "Challenge answered and accepted")
+    X(CHALLENGE_ANSWERED,       "challenge_answered",       SEQUENCE,      CHAT, "Challenge answered and accepted") \
+    X(ANALYSIS_TRUNCATED,       "analysis_truncated",       MALFORMED,     NOTE, "Analysis bound reached: part of this message was not analysed")
 
 typedef enum {
 #define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,

@@ -37,6 +37,8 @@ typedef struct {
     guint32  frame;                  /* frame number, > 0 */
     gint64   time_ns;                /* absolute capture time */
     gboolean quoted_in_error;        /* SIP quoted inside an ICMP error: not part of any flow */
+    gboolean truncated;              /* the reader already left part of the message out (its bytes past a
+                                      * bound, header lines past a count): its results say so */
     const char *method;              /* request method; NULL for a response */
     guint    status;                 /* response status code; 0 for a request */
     const char *call_id;

@@ -12,7 +12,7 @@ for harness in fuzz_tracker fuzz_sipmsg; do
     # shellcheck disable=SC2046,SC2086
     "$cc" -g -O1 -std=c11 -Wall -Wextra -fno-omit-frame-pointer \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        ${FUZZ_CFLAGS:-} -I"$root/include" "$root"/core/*.c "$root/tests/fuzz/$harness.c" \
+        ${FUZZ_CFLAGS:-} -I"$root/include" -I"$root/core" "$root"/core/*.c "$root/tests/fuzz/$harness.c" \
         $(pkg-config --cflags --libs glib-2.0) -o "$out/$harness"
     echo "built $out/$harness"
 done

@@ -1,7 +1,7 @@
 /* Unit tests of the tracker's key table (insert, replace, remove with back-shifting, growth) and its arena. */
 #include <string.h>
-#include "sipauth/arena.h"
-#include "sipauth/keytable.h"
+#include "arena.h"
+#include "keytable.h"
 
 /* A record holding its key, as the tracker's transactions and challenges do. */
 typedef struct {

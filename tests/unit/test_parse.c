@@ -1,6 +1,6 @@
 /* Unit tests of the header value parsers. */
 #include <string.h>
-#include "sipauth/sipparse.h"
+#include "sipparse.h"
 
 static gboolean
 span_is(sa_span_t span, const char *expected)

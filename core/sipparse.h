@@ -59,6 +59,21 @@ sa_name_equal(const char *name, const char *expected, gsize len)
     return TRUE;
 }
 
+/* Whether name[0..len) is the literal expected, of expected_len bytes, in either case. */
+static inline gboolean
+sa_name_is(const char *name, gsize len, const char *expected, gsize expected_len)
+{
+    return len == expected_len && sa_name_equal(name, expected, len);
+}
+#define SA_NAME_IS(name, len, literal) sa_name_is((name), (len), (literal), sizeof(literal) - 1)
+
+/* Linear white space as both parsers skip it: folding has been joined or is skipped alike. */
+static inline gboolean
+sa_is_lws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 gboolean sa_span_equal(sa_span_t a, sa_span_t b);
 gboolean sa_span_is_empty(sa_span_t span);
 

@@ -11,7 +11,10 @@ typedef struct sa_arena sa_arena_t;
 sa_arena_t *sa_arena_new(void);
 void sa_arena_free(sa_arena_t *arena);
 
-/* size zeroed bytes, aligned to 16 bytes (enough for any record); valid until sa_arena_free. */
+/* Every record's alignment: the tracker keeps tags in the low bits of record addresses. */
+#define SA_ARENA_ALIGN 16
+
+/* size zeroed bytes, aligned to SA_ARENA_ALIGN bytes (enough for any record); valid until sa_arena_free. */
 gpointer sa_arena_alloc0(sa_arena_t *arena, gsize size);
 
 /* Bytes taken from the system, for memory accounting in tests. */

@@ -1,0 +1,234 @@
+/* The tracker's records (transactions, attempts, flows, messages) and their storage, shared by its parts. */
+#ifndef SIPAUTH_RECORDS_H
+#define SIPAUTH_RECORDS_H
+
+#include "sipauth/tracker.h"
+#include "arena.h"
+#include "keytable.h"
+#include "sipparse.h"
+
+#include <string.h>
+
+/* Longer strings are cut: real Call-IDs, hosts and nonces are far shorter, hostile ones must not grow us. */
+#define SA_MAX_STRING        512
+/* Challenge realms / credentials examined per message (a forking proxy sends a few). */
+#define SA_MAX_REALMS        8
+/* Copies of a message closer than this are the same message seen twice, not a retransmission (T1 = 500 ms). */
+#define SA_DUPLICATE_WINDOW_NS (10 * G_GINT64_CONSTANT(1000000))
+#define SA_NS_PER_S          G_GINT64_CONSTANT(1000000000)
+
+typedef struct sa_attempt sa_attempt_t;
+
+typedef enum {
+    SA_MSG_REQUEST,
+    SA_MSG_REQUEST_AGAIN,
+    SA_MSG_ACK,
+    SA_MSG_FINAL,
+    SA_MSG_FINAL_AGAIN
+} sa_msg_kind_t;
+
+typedef struct {
+    const char *realm;
+    const char *nonce;
+} sa_realm_nonce_t;
+
+/* Room for a key of four strings of at most SA_MAX_STRING bytes and one number. */
+#define SA_KEY_MAX (4 * (SA_MAX_STRING + 1) + sizeof(guint32))
+
+typedef struct {
+    char     bytes[SA_KEY_MAX];
+    gsize    len;
+    gboolean cut;                /* a string was longer than SA_MAX_STRING */
+} sa_key_builder_t;
+
+/* One SIP transaction: a request and its final response, as seen at one hop. Kept small: there is one
+ * per request, and every byte of it is a byte of page faults and cache misses on a large capture. */
+typedef struct {
+    sa_key_t    key;             /* Call-ID, top Via host, branch or From tag, method (INVITE for ACK), CSeq */
+    const char *method;          /* CSeq method */
+    const char *from_uri;
+    const char *username;        /* of its credentials, if any */
+    sa_attempt_t *challenged;    /* the attempt its challenge opened */
+    sa_attempt_t *answers;       /* the attempt it is the authenticated retry of */
+    gint64      request_time;
+    gint64      final_last_time;
+    guint32     cseq;
+    guint32     via_count;       /* Via entries: with Call-ID, method and host, the hop its retry comes from */
+    guint32     request_frame;
+    guint32     final_frame;
+    guint32     ack_frame;
+    guint32     retry_findings;
+    guint16     final_code;
+    guint       has_credentials : 1; /* credentials with a nonce or a response */
+    char        key_bytes[];     /* key.bytes (read on every look-up, so next to the record), then from_uri */
+} sa_txn_t;
+
+/* The key's first two strings. */
+static inline const char *
+txn_call_id(const sa_txn_t *txn)
+{
+    return txn->key_bytes;
+}
+
+static inline const char *
+txn_host(const sa_txn_t *txn)
+{
+    return txn->key_bytes + strlen(txn->key_bytes) + 1;
+}
+
+typedef struct {
+    guint32 id;
+    guint   challenges;
+    guint   nonstale_challenges;
+} sa_flow_t;
+
+G_STATIC_ASSERT(SA_MAX_REALMS <= G_MAXUINT8);
+
+/* One challenge of a flow and what answered it. */
+struct sa_attempt {
+    sa_key_t   hop;              /* of the challenged request: where its retry comes from */
+    sa_flow_t *flow;
+    sa_txn_t  *request;          /* the challenged transaction */
+    sa_txn_t  *retry;
+    sa_realm_nonce_t *realms;    /* first_realm, or SA_MAX_REALMS in the arena once a second one comes */
+    const char **retry_realms;   /* realms the retry had credentials for, in the arena */
+    sa_realm_nonce_t first_realm;
+    gint64     challenge_time;
+    guint32    flow_id;          /* flow->id, here so that a result does not read the flow */
+    guint32    number;
+    guint32    challenge_frame;
+    guint32    findings;         /* known when the challenge arrives */
+    guint16    code;
+    guint8     n_realms;
+    guint8     n_retry_realms;
+    guint      stale : 1;
+    guint      heuristic : 1;
+    guint      abandoned : 1;    /* a new request without credentials came instead of a retry */
+    char       hop_bytes[];      /* hop.bytes */
+};
+
+/* A challenge's nonce in the nonce index; entries stay in the arena after leaving the index. */
+typedef struct {
+    sa_key_t      key;           /* the stored nonce, up to its first NUL */
+    sa_attempt_t *attempt;
+} sa_nonce_entry_t;
+
+/* A message: its transaction's address with the kind (low three bits) and the duplicate flag (bit 3) in
+ * the bits that the arena's 16-byte alignment leaves zero. Eight bytes per message of the capture. */
+typedef guintptr sa_msg_t;
+#define SA_MSG_KIND_MASK ((guintptr)7)
+#define SA_MSG_DUPLICATE ((guintptr)8)
+#define SA_MSG_TXN_MASK  (~(guintptr)15)
+/* The tags fit in the bits that every record address leaves zero. */
+G_STATIC_ASSERT(((SA_MSG_KIND_MASK | SA_MSG_DUPLICATE) & ~(guintptr)(SA_ARENA_ALIGN - 1)) == 0);
+G_STATIC_ASSERT(SA_MSG_TXN_MASK == ~(guintptr)(SA_ARENA_ALIGN - 1));
+
+/* The messages one frame got: ids first .. first + count - 1 (a frame's messages are fed together). */
+typedef struct {
+    guint32     frame;
+    sa_msg_id_t first;
+    guint32     count;
+} sa_frame_msgs_t;
+
+struct sa_tracker {
+    sa_config_t  config;
+    sa_arena_t  *records;        /* transactions, attempts, flows and nonce entries */
+    GStringChunk *strings;       /* interned realms; nonces and user names */
+    GString     *intern_buf;     /* NUL-terminates spans before interning */
+    const char  *last_interned;  /* tried first by the next interning */
+    GArray      *msgs;           /* sa_msg_t; index 0 unused so that id 0 means "none" */
+    GArray      *frames;         /* sa_frame_msgs_t by frame number, only frames with tracked messages */
+    guint        frames_cursor;  /* where the last look-up in frames ended */
+    GPtrArray   *attempts;       /* sa_attempt_t, in challenge order */
+    guint        n_flows;
+    sa_keytable_t *txn_by_key;   /* txn->key -> sa_txn_t */
+    sa_keytable_t *pending_by_hop; /* attempt->hop -> sa_attempt_t still waiting for its retry */
+    sa_keytable_t *pending_by_nonce; /* nonce -> sa_nonce_entry_t, for retries with a new Call-ID */
+    gboolean     feed_cut;       /* a bound applied while feeding the current message */
+    GHashTable  *cut_msgs;       /* ids of messages a bound applied to; NULL until one does (hostile input) */
+};
+
+/* Key building: inline, as every message builds one or two keys. */
+
+static inline void
+key_start(sa_key_builder_t *builder)
+{
+    builder->len = 0;
+    builder->cut = FALSE;
+}
+
+/* Adds a string cut to SA_MAX_STRING, and its NUL; an absent one adds an empty string. */
+static inline void
+key_add_span(sa_key_builder_t *builder, sa_span_t span)
+{
+    if (span.ptr) {
+        builder->cut = builder->cut || span.len > SA_MAX_STRING;
+        gsize n = MIN(span.len, SA_MAX_STRING);
+        memcpy(builder->bytes + builder->len, span.ptr, n);
+        builder->len += n;
+    }
+    builder->bytes[builder->len++] = '\0';
+}
+
+static inline void
+key_add_str(sa_key_builder_t *builder, const char *str)
+{
+    sa_span_t span = { str, str ? strlen(str) : 0 };
+    key_add_span(builder, span);
+}
+
+static inline void
+key_add_number(sa_key_builder_t *builder, guint32 number)
+{
+    memcpy(builder->bytes + builder->len, &number, sizeof number);
+    builder->len += sizeof number;
+}
+
+/* A key pointing into the builder: valid until it is reused. */
+static inline sa_key_t
+key_finish(const sa_key_builder_t *builder)
+{
+    return sa_key_make(builder->bytes, builder->len);
+}
+
+/* Copies a built key into room inside its record, where the key table will read it. */
+static inline void
+store_key(sa_key_t *stored, char *room, const sa_key_t *key)
+{
+    memcpy(room, key->bytes, key->len);
+    stored->bytes = room;
+    stored->len = key->len;
+    stored->hash = key->hash;
+}
+
+static inline sa_msg_id_t
+add_msg(sa_tracker_t *tracker, sa_txn_t *txn, sa_msg_kind_t kind, gboolean duplicate)
+{
+    sa_msg_t msg = (guintptr)txn | (guintptr)kind | (duplicate ? SA_MSG_DUPLICATE : 0);
+    g_array_append_val(tracker->msgs, msg);
+    return tracker->msgs->len - 1;
+}
+
+/* Storage (store.c): strings, the frame index. */
+
+/* Whether a span, cut as it is stored, is the stored string; both absent counts as equal. */
+gboolean sa_span_is_stored(sa_span_t span, const char *stored);
+/* Interns a span, cut to SA_MAX_STRING (compared by address); NULL stays NULL. */
+const char *sa_intern_span(sa_tracker_t *tracker, sa_span_t span);
+/* Copies a span, cut to SA_MAX_STRING, without looking for an equal string. */
+const char *sa_copy_span(sa_tracker_t *tracker, sa_span_t span);
+/* A span as it is kept: cut to SA_MAX_STRING. */
+static inline sa_span_t
+span_as_kept(sa_span_t span)
+{
+    span.len = MIN(span.len, SA_MAX_STRING);
+    return span;
+}
+
+/* Records that message id belongs to frame. */
+void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);
+/* Records that a bound applied to message id, and asks whether one did. */
+void sa_note_cut(sa_tracker_t *tracker, sa_msg_id_t id);
+gboolean sa_msg_was_cut(const sa_tracker_t *tracker, sa_msg_id_t id);
+
+#endif

@@ -1,0 +1,224 @@
+/* The tracker's results: each message's role, links, outcome and findings, projected from the records. */
+#include "records.h"
+
+static void
+fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
+{
+    memset(result, 0, sizeof *result);
+    result->flow = attempt->flow_id;
+    result->role = role;
+    result->method = attempt->request->method;
+    result->from_uri = attempt->request->from_uri;
+    result->realm = attempt->n_realms > 0 ? attempt->realms[0].realm : NULL;
+}
+
+static sa_outcome_t
+attempt_outcome(const sa_attempt_t *attempt, sa_view_t view)
+{
+    const sa_txn_t *retry = attempt->retry;
+    if (retry == NULL)
+        return attempt->abandoned || view == SA_VIEW_FINAL ? SA_OUTCOME_NO_RETRY : SA_OUTCOME_UNKNOWN;
+    if (retry->final_frame == 0)
+        return view == SA_VIEW_FINAL ? SA_OUTCOME_RETRY_UNANSWERED : SA_OUTCOME_UNKNOWN;
+    if (retry->challenged)
+        return SA_OUTCOME_CHALLENGED_AGAIN;
+    return retry->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
+}
+
+static void
+fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
+{
+    const sa_txn_t *request = attempt->request;
+    const sa_txn_t *retry = attempt->retry;
+    fill_flow(result, attempt, SA_ROLE_CHALLENGE);
+    result->attempt = attempt->number;
+    result->challenge_code = attempt->code;
+    result->request_frame = request->request_frame;
+    result->ack_frame = request->ack_frame;
+    result->stale = attempt->stale;
+    result->findings = attempt->findings;
+    if (request->answers)
+        result->answered_code = request->answers->code;
+    if (retry) {
+        result->retry_frame = retry->request_frame;
+        result->has_time_to_retry = TRUE;
+        result->time_to_retry_ns = retry->request_time - attempt->challenge_time;
+        result->result_frame = retry->final_frame;
+        result->result_code = retry->final_code;
+        result->username = retry->username;
+    }
+    result->outcome = attempt_outcome(attempt, view);
+    result->flow_state = SA_OUTCOME_NO_RETRY;
+    if (result->outcome == SA_OUTCOME_NO_RETRY)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_RETRY);
+    if (result->outcome == SA_OUTCOME_ACCEPTED)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_ANSWERED);
+    if (view == SA_VIEW_FINAL && request->ack_frame == 0 && g_strcmp0(request->method, "INVITE") == 0)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_NO_ACK);
+}
+
+static void
+fill_retry(sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
+{
+    const sa_attempt_t *attempt = retry->answers;
+    fill_flow(result, attempt, SA_ROLE_RETRY);
+    result->attempt = attempt->number;
+    result->challenge_code = attempt->code;
+    result->request_frame = attempt->request->request_frame;
+    result->challenge_frame = attempt->challenge_frame;
+    result->result_frame = retry->final_frame;
+    result->result_code = retry->final_code;
+    result->has_time_to_retry = TRUE;
+    result->time_to_retry_ns = retry->request_time - attempt->challenge_time;
+    result->heuristic = attempt->heuristic;
+    result->username = retry->username;
+    result->findings = retry->retry_findings;
+    result->flow_state = SA_OUTCOME_RETRY_UNANSWERED;
+    if (view == SA_VIEW_FINAL && retry->final_frame == 0)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_UNANSWERED);
+}
+
+static gboolean
+fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t view)
+{
+    const sa_attempt_t *answered = txn->answers;
+    const sa_attempt_t *challenged = txn->challenged;
+    if (answered && !again) {
+        fill_retry(result, txn, view);
+        return TRUE;
+    }
+    if (answered) {
+        fill_flow(result, answered, SA_ROLE_REQUEST_RETRANSMISSION);
+        result->retransmission = TRUE;
+        result->request_frame = txn->request_frame;
+        result->challenge_frame = answered->challenge_frame;
+        return TRUE;
+    }
+    if (challenged == NULL)
+        return FALSE;
+    fill_flow(result, challenged, again ? SA_ROLE_REQUEST_RETRANSMISSION : SA_ROLE_REQUEST);
+    result->retransmission = again;
+    result->challenge_frame = challenged->challenge_frame;
+    if (again)
+        result->request_frame = txn->request_frame;
+    else if (challenged->retry)
+        result->retry_frame = challenged->retry->request_frame;
+    return TRUE;
+}
+
+static gboolean
+fill_final(sa_result_t *result, const sa_txn_t *txn, sa_msg_t msg, sa_view_t view)
+{
+    gboolean again = (msg & SA_MSG_KIND_MASK) == SA_MSG_FINAL_AGAIN;
+    const sa_attempt_t *challenged = txn->challenged;
+    if (challenged && !again) {
+        fill_challenge(result, challenged, view);
+        return TRUE;
+    }
+    if (challenged) {
+        fill_flow(result, challenged, SA_ROLE_CHALLENGE_RETRANSMISSION);
+        result->retransmission = TRUE;
+        result->attempt = challenged->number;
+        result->challenge_code = challenged->code;
+        result->request_frame = txn->request_frame;
+        result->challenge_frame = challenged->challenge_frame;
+        if (!(msg & SA_MSG_DUPLICATE))
+            result->findings = SA_FINDING_BIT(SA_FINDING_CHALLENGE_RETRANSMITTED);
+        return TRUE;
+    }
+    const sa_attempt_t *answered = txn->answers;
+    if (answered == NULL)
+        return FALSE;
+    fill_flow(result, answered, SA_ROLE_RESULT);
+    result->retransmission = again;
+    result->challenge_code = answered->code;
+    result->result_code = txn->final_code;
+    result->request_frame = txn->request_frame;
+    result->challenge_frame = answered->challenge_frame;
+    result->flow_state = txn->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
+    if (!again && txn->final_code >= 300)
+        result->findings = SA_FINDING_BIT(SA_FINDING_RETRY_FAILED);
+    return TRUE;
+}
+
+/* The result of a message by its kind. */
+static gboolean
+message_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_result_t *result)
+{
+    sa_msg_t msg = g_array_index(tracker->msgs, sa_msg_t, id);
+    const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
+    switch ((sa_msg_kind_t)(msg & SA_MSG_KIND_MASK)) {
+    case SA_MSG_REQUEST:
+        return fill_request(result, txn, FALSE, view);
+    case SA_MSG_REQUEST_AGAIN:
+        return fill_request(result, txn, TRUE, view);
+    case SA_MSG_ACK:
+        fill_flow(result, txn->challenged, SA_ROLE_ACK);
+        result->request_frame = txn->request_frame;
+        result->challenge_frame = txn->challenged->challenge_frame;
+        return TRUE;
+    case SA_MSG_FINAL:
+    case SA_MSG_FINAL_AGAIN:
+        return fill_final(result, txn, msg, view);
+    }
+    return FALSE;
+}
+
+gboolean
+sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_result_t *result)
+{
+    memset(result, 0, sizeof *result);
+    if (tracker == NULL || id == 0 || id >= tracker->msgs->len)
+        return FALSE;
+    if (!message_result(tracker, id, view, result))
+        return FALSE;
+    if (sa_msg_was_cut(tracker, id))
+        result->findings |= SA_FINDING_BIT(SA_FINDING_ANALYSIS_TRUNCATED);
+    return TRUE;
+}
+
+void
+sa_tracker_foreach_challenge(const sa_tracker_t *tracker, sa_view_t view,
+                             sa_challenge_func_t func, gpointer user_data)
+{
+    for (guint i = 0; i < tracker->attempts->len; i++) {
+        sa_result_t result;
+        fill_challenge(&result, g_ptr_array_index(tracker->attempts, i), view);
+        func(&result, user_data);
+    }
+}
+
+const char *
+sa_role_name(sa_role_t role)
+{
+    switch (role) {
+#define SA_ROLE_CASE(name, value, text) case SA_ROLE_##name: return text;
+    SA_ROLES(SA_ROLE_CASE)
+#undef SA_ROLE_CASE
+    case SA_ROLE_NONE: break;
+    }
+    return "none";
+}
+
+const char *
+sa_outcome_name(sa_outcome_t outcome)
+{
+    switch (outcome) {
+#define SA_OUTCOME_CASE(name, value, text) case SA_OUTCOME_##name: return text;
+    SA_OUTCOMES(SA_OUTCOME_CASE)
+#undef SA_OUTCOME_CASE
+    case SA_OUTCOME_NONE: break;
+    }
+    return "none";
+}
+
+const char *
+sa_finding_abbrev(sa_finding_t finding)
+{
+    static const char *const abbrevs[] = {
+#define SA_FINDING_ABBREV(name, abbrev, group, severity, summary) abbrev,
+        SA_FINDINGS(SA_FINDING_ABBREV)
+#undef SA_FINDING_ABBREV
+    };
+    return (guint)finding < SA_FINDING_COUNT ? abbrevs[finding] : "unknown";
+}
