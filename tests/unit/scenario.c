@@ -1,5 +1,6 @@
 /* Builds SIP message records for the tracker tests, so that each test reads like its call flow. */
 #include "scenario.h"
+#include "replay.h"
 
 sc_t *
 sc_new(const sa_config_t *config)
@@ -8,15 +9,23 @@ sc_new(const sa_config_t *config)
     sc->tracker = sa_tracker_new(config);
     sc->ids = g_array_new(FALSE, TRUE, sizeof(sa_msg_id_t));
     g_array_set_size(sc->ids, 1);
+    sc->recording = replay_recording_new(config);
     return sc;
 }
 
 void
 sc_free(sc_t *sc)
 {
+    replay_recording_done(sc->recording);
     sa_tracker_free(sc->tracker);
     g_array_free(sc->ids, TRUE);
     g_free(sc);
+}
+
+void
+sc_no_replay(sc_t *sc, const char *reason)
+{
+    replay_recording_skip(sc->recording, reason);
 }
 
 static sa_header_list_t
@@ -31,8 +40,14 @@ list_of(const char **storage, const char *first, const char *second)
     return list;
 }
 
-guint32
-sc_send(sc_t *sc, const sc_msg_t *msg)
+gint64
+sc_time_ns(const sc_msg_t *msg)
+{
+    return (gint64)(msg->at * 1e9 + 0.5);
+}
+
+sa_msg_id_t
+sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const sc_msg_t *msg)
 {
     guint cseq = msg->cseq ? msg->cseq : 1;
     const char *cseq_method = msg->cseq_method ? msg->cseq_method : (msg->method ? msg->method : "INVITE");
@@ -47,27 +62,35 @@ sc_send(sc_t *sc, const sc_msg_t *msg)
     const char *via_values[1] = { vias->str };
     const char *www[2], *proxy[2], *authz[2], *proxy_authz[2];
     sa_event_t event = {
-        .frame = ++sc->frames,
-        .time_ns = (gint64)(msg->at * 1e9 + 0.5),
+        .frame = frame,
+        .time_ns = sc_time_ns(msg) + shift_ns,
         .quoted_in_error = msg->in_icmp,
         .method = msg->method,
         .status = msg->status,
-        .call_id = msg->call_id ? msg->call_id : "call-1@ua",
+        .call_id = msg->call_id ? msg->call_id : SC_CALL_ID,
         .cseq = cseq_value,
-        .from = msg->from ? msg->from : "\"Alice\" <sip:alice@example.com>;tag=a1",
+        .from = msg->from ? msg->from : SC_FROM,
         .via = { via_values, 1 },
         .www_authenticate = list_of(www, msg->www_authenticate, msg->www_authenticate2),
         .proxy_authenticate = list_of(proxy, msg->proxy_authenticate, msg->proxy_authenticate2),
         .authorization = list_of(authz, msg->authorization, NULL),
         .proxy_authorization = list_of(proxy_authz, msg->proxy_authorization, msg->proxy_authorization2),
     };
-    sa_msg_id_t id = sa_tracker_feed(sc->tracker, &event);
-    g_array_append_val(sc->ids, id);
+    sa_msg_id_t id = sa_tracker_feed(tracker, &event);
 
     g_string_free(vias, TRUE);
     g_free(via);
     g_free(branch);
     g_free(cseq_value);
+    return id;
+}
+
+guint32
+sc_send(sc_t *sc, const sc_msg_t *msg)
+{
+    replay_recording_add(sc->recording, msg);
+    sa_msg_id_t id = sc_feed(sc->tracker, ++sc->frames, 0, msg);
+    g_array_append_val(sc->ids, id);
     return sc->frames;
 }
 

@@ -28,18 +28,41 @@ typedef struct {
     gboolean    in_icmp;
 } sc_msg_t;
 
+/* The defaults of call_id and from. */
+#define SC_CALL_ID "call-1@ua"
+#define SC_FROM    "\"Alice\" <sip:alice@example.com>;tag=a1"
+
+/* Every field of sc_msg_t but at, X(field), so that a recording copies and compares them all:
+ * the identifying strings, the authentication headers, the numbers. */
+#define SC_MSG_IDS(X) X(method) X(call_id) X(cseq_method) X(branch) X(via_host) X(via) X(from)
+#define SC_MSG_AUTH(X) X(www_authenticate) X(www_authenticate2) X(proxy_authenticate) X(proxy_authenticate2) \
+    X(authorization) X(proxy_authorization) X(proxy_authorization2)
+#define SC_MSG_STRINGS(X) SC_MSG_IDS(X) SC_MSG_AUTH(X)
+#define SC_MSG_NUMBERS(X) X(status) X(cseq) X(extra_vias) X(in_icmp)
+
+/* Every message a scenario sends, kept for the replays that sc_free runs (replay.h). */
+typedef struct sc_recording sc_recording_t;
+
 typedef struct {
     sa_tracker_t *tracker;
     guint32       frames;
     GArray       *ids;          /* sa_msg_id_t per frame, index = frame */
+    sc_recording_t *recording;
 } sc_t;
 
 sc_t *sc_new(const sa_config_t *config);   /* NULL: defaults */
+/* Ends the scenario: after the test's own assertions, replays it (replay.h) and fails the test on a difference. */
 void sc_free(sc_t *sc);
+/* For a scenario that cannot be replayed (say why): keep these rare. */
+void sc_no_replay(sc_t *sc, const char *reason);
 
 /* Feeds one message as the next frame; returns its frame number. */
 guint32 sc_send(sc_t *sc, const sc_msg_t *msg);
 #define SEND(sc, ...) sc_send((sc), &(sc_msg_t){ __VA_ARGS__ })
+
+/* A message's capture time; sc_feed feeds it to any tracker as frame, shift_ns later (sc_send, unrecorded). */
+gint64 sc_time_ns(const sc_msg_t *msg);
+sa_msg_id_t sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const sc_msg_t *msg);
 
 /* The tracker's result for a frame; role NONE if the frame is in no flow. */
 sa_result_t sc_final(sc_t *sc, guint32 frame);

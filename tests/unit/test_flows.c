@@ -1,5 +1,5 @@
 /* Unit tests of the tracker: one call flow per test, checked frame by frame. */
-#include "scenario.h"
+#include "replay.h"
 
 #define R "example.com"
 
@@ -434,24 +434,25 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/tracker/flow/invite_407_ack_retry_accepted", test_invite_407_accepted);
-    g_test_add_func("/tracker/flow/register_401_accepted_from_tag_changes", test_register_401_accepted);
-    g_test_add_func("/tracker/outcome/no_retry_unknown_until_final", test_no_retry_single_pass_and_final);
-    g_test_add_func("/tracker/outcome/new_request_without_credentials_abandons", test_new_request_without_credentials_abandons);
-    g_test_add_func("/tracker/outcome/challenge_loop", test_challenge_loop);
-    g_test_add_func("/tracker/outcome/loop_threshold_preference", test_loop_threshold_preference);
-    g_test_add_func("/tracker/outcome/stale_nonce_is_no_loop", test_stale_nonce);
-    g_test_add_func("/tracker/outcome/stale_on_reregistration", test_stale_on_reregistration);
-    g_test_add_func("/tracker/outcome/retry_rejected_403", test_retry_rejected);
-    g_test_add_func("/tracker/outcome/second_realm_is_not_a_refusal", test_second_realm_is_not_a_refusal);
-    g_test_add_func("/tracker/outcome/retry_unanswered_only_when_final", test_retry_unanswered);
-    g_test_add_func("/tracker/transaction/retransmissions", test_retransmissions);
-    g_test_add_func("/tracker/transaction/duplicates_from_capture_points", test_duplicate_capture_points);
-    g_test_add_func("/tracker/transaction/resent_challenge_with_new_nonce", test_resent_challenge_with_new_nonce);
-    g_test_add_func("/tracker/check/missing_challenge_header", test_missing_challenge_header);
-    g_test_add_func("/tracker/check/wrong_header", test_wrong_header);
-    g_test_add_func("/tracker/check/cseq_not_incremented", test_cseq_not_incremented);
-    g_test_add_func("/tracker/check/nonce_and_realm_mismatch", test_nonce_and_realm_mismatch);
-    g_test_add_func("/tracker/check/two_realms_forking_proxy", test_two_realms);
+    replay_add_case("/tracker/flow/invite_407_ack_retry_accepted", test_invite_407_accepted);
+    replay_add_case("/tracker/flow/register_401_accepted_from_tag_changes", test_register_401_accepted);
+    replay_add_case("/tracker/outcome/no_retry_unknown_until_final", test_no_retry_single_pass_and_final);
+    replay_add_case("/tracker/outcome/new_request_without_credentials_abandons", test_new_request_without_credentials_abandons);
+    replay_add_case("/tracker/outcome/challenge_loop", test_challenge_loop);
+    replay_add_case("/tracker/outcome/loop_threshold_preference", test_loop_threshold_preference);
+    replay_add_case("/tracker/outcome/stale_nonce_is_no_loop", test_stale_nonce);
+    replay_add_case("/tracker/outcome/stale_on_reregistration", test_stale_on_reregistration);
+    replay_add_case("/tracker/outcome/retry_rejected_403", test_retry_rejected);
+    replay_add_case("/tracker/outcome/second_realm_is_not_a_refusal", test_second_realm_is_not_a_refusal);
+    replay_add_case("/tracker/outcome/retry_unanswered_only_when_final", test_retry_unanswered);
+    replay_add_case("/tracker/transaction/retransmissions", test_retransmissions);
+    replay_add_case("/tracker/transaction/duplicates_from_capture_points", test_duplicate_capture_points);
+    replay_add_case("/tracker/transaction/resent_challenge_with_new_nonce", test_resent_challenge_with_new_nonce);
+    replay_add_case("/tracker/check/missing_challenge_header", test_missing_challenge_header);
+    replay_add_case("/tracker/check/wrong_header", test_wrong_header);
+    replay_add_case("/tracker/check/cseq_not_incremented", test_cseq_not_incremented);
+    replay_add_case("/tracker/check/nonce_and_realm_mismatch", test_nonce_and_realm_mismatch);
+    replay_add_case("/tracker/check/two_realms_forking_proxy", test_two_realms);
+    replay_add_tests();
     return g_test_run();
 }

@@ -1,5 +1,5 @@
 /* Unit tests of the rules that decide which request is the authenticated retry. */
-#include "scenario.h"
+#include "replay.h"
 
 #define R "example.com"
 #define IMS "ims.mnc001.mcc001.3gppnetwork.org"
@@ -319,23 +319,24 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/tracker/retry/nonce_echo_after_timeout", test_nonce_echo_after_timeout);
-    g_test_add_func("/tracker/retry/no_echo_after_timeout_not_linked", test_no_echo_after_timeout_not_linked);
-    g_test_add_func("/tracker/retry/no_echo_within_timeout_linked", test_no_echo_within_timeout_linked);
-    g_test_add_func("/tracker/retry/timeout_preference", test_retry_timeout_preference);
-    g_test_add_func("/tracker/retry/new_call_id_heuristic", test_new_call_id_heuristic);
-    g_test_add_func("/tracker/retry/new_call_id_heuristic_off_or_other_user", test_new_call_id_heuristic_off_or_other_user);
-    g_test_add_func("/tracker/retry/other_hop_is_not_the_retry", test_other_hop_not_retry);
-    g_test_add_func("/tracker/ims/aka_registration_other_port_and_transport", test_ims_aka_registration);
-    g_test_add_func("/tracker/ims/empty_credentials_are_not_a_retry", test_ims_empty_credentials_are_not_a_retry);
-    g_test_add_func("/tracker/ims/aka_resync", test_ims_aka_resync);
-    g_test_add_func("/tracker/ims/hops_are_separate_flows", test_ims_hops_are_separate_flows);
-    g_test_add_func("/tracker/input/icmp_quote_ignored", test_icmp_quote_ignored);
-    g_test_add_func("/tracker/input/mid_flow_start", test_mid_flow_start);
-    g_test_add_func("/tracker/input/track_401_off", test_track_401_off);
-    g_test_add_func("/tracker/input/late_original_request", test_late_original_request);
-    g_test_add_func("/tracker/input/retry_before_challenge_in_time", test_retry_before_challenge_in_time);
-    g_test_add_func("/tracker/input/rfc2543_without_branch", test_rfc2543_without_branch);
-    g_test_add_func("/tracker/input/junk_is_ignored", test_junk_is_ignored);
+    replay_add_case("/tracker/retry/nonce_echo_after_timeout", test_nonce_echo_after_timeout);
+    replay_add_case("/tracker/retry/no_echo_after_timeout_not_linked", test_no_echo_after_timeout_not_linked);
+    replay_add_case("/tracker/retry/no_echo_within_timeout_linked", test_no_echo_within_timeout_linked);
+    replay_add_case("/tracker/retry/timeout_preference", test_retry_timeout_preference);
+    replay_add_case("/tracker/retry/new_call_id_heuristic", test_new_call_id_heuristic);
+    replay_add_case("/tracker/retry/new_call_id_heuristic_off_or_other_user", test_new_call_id_heuristic_off_or_other_user);
+    replay_add_case("/tracker/retry/other_hop_is_not_the_retry", test_other_hop_not_retry);
+    replay_add_case("/tracker/ims/aka_registration_other_port_and_transport", test_ims_aka_registration);
+    replay_add_case("/tracker/ims/empty_credentials_are_not_a_retry", test_ims_empty_credentials_are_not_a_retry);
+    replay_add_case("/tracker/ims/aka_resync", test_ims_aka_resync);
+    replay_add_case("/tracker/ims/hops_are_separate_flows", test_ims_hops_are_separate_flows);
+    replay_add_case("/tracker/input/icmp_quote_ignored", test_icmp_quote_ignored);
+    replay_add_case("/tracker/input/mid_flow_start", test_mid_flow_start);
+    replay_add_case("/tracker/input/track_401_off", test_track_401_off);
+    replay_add_case("/tracker/input/late_original_request", test_late_original_request);
+    replay_add_case("/tracker/input/retry_before_challenge_in_time", test_retry_before_challenge_in_time);
+    replay_add_case("/tracker/input/rfc2543_without_branch", test_rfc2543_without_branch);
+    replay_add_case("/tracker/input/junk_is_ignored", test_junk_is_ignored);
+    replay_add_tests();
     return g_test_run();
 }
