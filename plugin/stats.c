@@ -248,7 +248,7 @@ stat_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, cons
         count(table, r->method, r->challenge_code, EV_RETRY, r);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RESULT:
-        count(table, r->method, r->challenge_code, r->result_code < 300 ? EV_ACCEPTED : EV_REJECTED, r);
+        count(table, r->method, r->challenge_code, r->flow_state == SA_OUTCOME_ACCEPTED ? EV_ACCEPTED : EV_REJECTED, r);
         return TAP_PACKET_REDRAW;
     default:
         return TAP_PACKET_DONT_REDRAW;
@@ -278,20 +278,56 @@ static stat_tap_table_item problem_columns[PR_COLUMNS] = {
 
 static const char PROBLEMS_TITLE[] = "SIP Authentication Problems";
 
+/*
+ * Where each flow's row is: per table (the GUI may open several), an array by flow id (ids are dense, from
+ * 1) of row index + 1, 0 for none. Every event finds its row in constant time. Rows stay in challenge
+ * order: removing an accepted flow's row moves only the rows after it, which are the flows challenged
+ * since and still unresolved; a retry comes within seconds, so these are few.
+ */
+static GHashTable *row_indexes;   /* stat_tap_table * -> GArray of guint */
+
+static GArray *
+row_index(const stat_tap_table *table)
+{
+    if (row_indexes == NULL)
+        row_indexes = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
+    GArray *index = g_hash_table_lookup(row_indexes, table);
+    if (index == NULL) {
+        index = g_array_new(FALSE, TRUE, sizeof(guint));
+        g_hash_table_insert(row_indexes, (gpointer)table, index);
+    }
+    return index;
+}
+
+static void
+forget_rows(const stat_tap_table *table)
+{
+    if (row_indexes)
+        g_array_set_size(row_index(table), 0);
+}
+
+static gint
+find_flow(const stat_tap_table *table, guint32 flow)
+{
+    GArray *index = row_index(table);
+    guint at = flow < index->len ? g_array_index(index, guint, flow) : 0;
+    return (gint)at - 1;
+}
+
+static void
+set_row_of(const stat_tap_table *table, guint32 flow, guint row_plus_one)
+{
+    GArray *index = row_index(table);
+    if (flow >= index->len)
+        g_array_set_size(index, MAX(flow + 1, index->len * 2));
+    g_array_index(index, guint, flow) = row_plus_one;
+}
+
 static void
 problems_init(stat_tap_table_ui *ui)
 {
     init_single_table(ui, PROBLEMS_TITLE, PR_COLUMNS);
-}
-
-/* Recent flows are near the end, so the search starts there. */
-static gint
-find_flow(const stat_tap_table *table, guint32 flow)
-{
-    for (guint i = table->num_elements; i > 0; i--)
-        if (table->elements[i - 1][PR_FLOW].value.uint_value == flow)
-            return (gint)(i - 1);
-    return -1;
+    forget_rows(stat_tap_find_table(ui, PROBLEMS_TITLE));
 }
 
 static stat_tap_table_item_type *
@@ -301,44 +337,55 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     row[PR_FLOW].value.uint_value = r->flow;
     set_string(&row[PR_FROM], r->from_uri);
     set_string(&row[PR_METHOD], r->method);
+    set_row_of(table, r->flow, table->num_elements);
     return row;
 }
 
 static void
 remove_problem_row(stat_tap_table *table, guint index)
 {
+    set_row_of(table, table->elements[index][PR_FLOW].value.uint_value, 0);
     for (guint c = 0; c < PR_COLUMNS; c++)
         free_item(table, index, c, &table->elements[index][c]);
     g_free(table->elements[index]);
     memmove(&table->elements[index], &table->elements[index + 1],
             (table->num_elements - index - 1) * sizeof table->elements[0]);
     table->num_elements--;
+    for (guint i = index; i < table->num_elements; i++)
+        set_row_of(table, table->elements[i][PR_FLOW].value.uint_value, i + 1);
 }
 
-/* What an engineer should check first, by outcome. */
+/* What an engineer should check first, by the flow's outcome so far. */
 static void
-set_outcome(stat_tap_table_item_type *row, const char *outcome, guint code)
+set_outcome(stat_tap_table_item_type *row, sa_outcome_t outcome, guint code)
 {
     char hint[160];
     guint attempts = row[PR_ATTEMPTS].value.uint_value;
     const char *header = row[PR_CODE].value.uint_value == 407 ? "Proxy-Authorization" : "Authorization";
-    if (strcmp(outcome, "no retry") == 0 && attempts > 1)
-        snprintf(hint, sizeof hint, "challenged %u times, then no retry: credentials refused, check the password",
-                 attempts);
-    else if (strcmp(outcome, "no retry") == 0)
-        snprintf(hint, sizeof hint, "check the next request for %s and credential correctness", header);
-    else if (strcmp(outcome, "retry unanswered") == 0)
+    switch (outcome) {
+    case SA_OUTCOME_NO_RETRY:
+        if (attempts > 1)
+            snprintf(hint, sizeof hint,
+                     "challenged %u times, then no retry: credentials refused, check the password", attempts);
+        else
+            snprintf(hint, sizeof hint, "check the next request for %s and credential correctness", header);
+        break;
+    case SA_OUTCOME_RETRY_UNANSWERED:
         snprintf(hint, sizeof hint, "no final response to the retry: check the path to the server");
-    else if (code == 403)
-        snprintf(hint, sizeof hint, "403 to the retry: credentials refused, check account and password");
-    else
-        snprintf(hint, sizeof hint, "%u to the retry: authenticated, then refused for another reason", code);
+        break;
+    default:
+        if (code == 403)
+            snprintf(hint, sizeof hint, "403 to the retry: credentials refused, check account and password");
+        else
+            snprintf(hint, sizeof hint, "%u to the retry: authenticated, then refused for another reason", code);
+        break;
+    }
     if (code != 0) {
-        char text[32];
-        snprintf(text, sizeof text, "%s (%u)", outcome, code);
+        char text[48];
+        snprintf(text, sizeof text, "%s (%u)", sa_outcome_name(outcome), code);
         set_string(&row[PR_OUTCOME], text);
     } else {
-        set_string(&row[PR_OUTCOME], outcome);
+        set_string(&row[PR_OUTCOME], sa_outcome_name(outcome));
     }
     set_string(&row[PR_HINT], hint);
 }
@@ -362,22 +409,22 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
         row[PR_CODE].value.uint_value = r->challenge_code;
         row[PR_ATTEMPTS].value.uint_value = r->attempt;
         set_string(&row[PR_REALM], r->realm);
-        set_outcome(row, "no retry", 0);
+        set_outcome(row, r->flow_state, 0);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RETRY:
         if (row == NULL)
             return TAP_PACKET_DONT_REDRAW;
         row[PR_RETRY_FRAME].value.uint_value = pinfo->num;
         set_string(&row[PR_USERNAME], r->username);
-        set_outcome(row, "retry unanswered", 0);
+        set_outcome(row, r->flow_state, 0);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RESULT:
         if (row == NULL)
             return TAP_PACKET_DONT_REDRAW;
-        if (r->result_code < 300)
+        if (r->flow_state == SA_OUTCOME_ACCEPTED)
             remove_problem_row(table, (guint)index);
         else
-            set_outcome(row, "rejected", r->result_code);
+            set_outcome(row, r->flow_state, r->result_code);
         return TAP_PACKET_REDRAW;
     default:
         return TAP_PACKET_DONT_REDRAW;
@@ -388,6 +435,7 @@ static void
 problems_reset(stat_tap_table *table)
 {
     clear_rows(table);
+    forget_rows(table);
 }
 
 void
