@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs tshark for the benchmark with exactly one extra plugin (sipauth.so, sipauth_floor.so or a Lua script) or none.
-# Usage: tshark-variant.sh [--time FILE] [--callgrind FILE] [--dry-check] EXTRA|none [tshark arguments...]
-# Same mechanism as tests/tools/tshark-plugin.sh (throw-away HOME with a personal plugin folder, run as
-# nobody when root) so every variant pays the same; unlike it, -r files are not copied (captures are
-# large) and must be readable by nobody. The global plugin folder is replaced by a private mirror of
-# the system one without any sipauth plugin, so a stray global install cannot skew the baseline.
+# Usage: tshark-variant.sh [--time FILE] [--callgrind FILE] EXTRA|none [tshark arguments...]
+# The plugin set of tests/tools/tshark-plugin.sh (tests/tools/plugin-set.sh: a private mirror of the global
+# plugin folder without any sipauth*, plus EXTRA; a fresh HOME; nobody when root), so every variant pays
+# the same and a stray global install cannot skew the baseline; unlike it, -r files are not copied
+# (captures are large) and must be readable by nobody.
 # --time wraps tshark in /usr/bin/time -v; --callgrind runs it under valgrind's callgrind.
 set -euo pipefail
+# shellcheck source=../tests/tools/plugin-set.sh
+. "$(cd "$(dirname "$0")" && pwd)/../tests/tools/plugin-set.sh"
 
 time_out='' callgrind_out=''
 while [ $# -gt 0 ]; do
@@ -19,44 +21,18 @@ done
 extra=${1:?usage: tshark-variant.sh [--time FILE] [--callgrind FILE] EXTRA|none [tshark args]}
 shift
 
-ver=$(tshark --version 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
-[ -n "$ver" ] || { echo "tshark-variant: cannot read tshark's version" >&2; exit 2; }
-global=$(tshark -G folders 2>/dev/null | sed -n 's/^Global Plugins:[[:space:]]*//p')
-[ -d "$global" ] || { echo "tshark-variant: cannot find tshark's global plugin folder" >&2; exit 2; }
-
-home=$(mktemp -d "${TMPDIR:-/tmp}/sipauth-bench-home.XXXXXX")
-trap 'rm -rf "$home"' EXIT
-personal="$home/.local/lib/wireshark/plugins"
-mkdir -p "$personal/$ver/epan" "$home/global/$ver"
-(cd "$global" && find . -name '*.so' ! -name 'sipauth*') | while read -r so; do
-    mkdir -p "$home/global/$ver/$(dirname "$so")"
-    ln -s "$global/$so" "$home/global/$ver/$so"
-done
-
-expect=
+work=$(mktemp -d "${TMPDIR:-/tmp}/sipauth-bench-run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+files=()
 case "$extra" in
     none) ;;
-    *.so) cp "$extra" "$personal/$ver/epan/"; expect=$(basename "$extra") ;;
-    *.lua) cp "$extra" "$personal/"; expect=$(basename "$extra") ;;
+    *.so|*.lua) files=("$extra") ;;
     *) echo "tshark-variant: EXTRA must be none, a .so or a .lua file" >&2; exit 2 ;;
 esac
-chmod -R a+rX "$home"
+pset_make "$work" "${files[@]}" || exit 2
 [ -z "$callgrind_out" ] || chmod a+w "$(dirname "$callgrind_out")"
-
-run() {
-    if [ "$(id -u)" = 0 ]; then
-        chown -R nobody:nogroup "$home"
-        setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$home" WIRESHARK_PLUGIN_DIR="$home/global" "$@"
-    else
-        env HOME="$home" WIRESHARK_PLUGIN_DIR="$home/global" "$@"
-    fi
-}
-
-loaded=$(run tshark -G plugins 2>/dev/null | awk -F'\t' '{print $NF}' | sed 's,.*/,,' | grep -E '^sipauth' || true)
-if [ "$loaded" != "$expect" ]; then
-    echo "tshark-variant: expected extra plugin '${expect:-none}', tshark loaded '${loaded:-none}'" >&2
-    exit 3
-fi
+pset_check || { echo "tshark-variant: tshark would not run with exactly ${extra}" >&2; exit 3; }
+run() { pset_run "$@"; }
 
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do

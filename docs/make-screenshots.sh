@@ -7,8 +7,9 @@
 # Writes docs/screenshot-details.png, -expert.png, -stats.png and -problems.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
-# - personal plugins are ignored for root, so as root everything runs as nobody, with its own
-#   throw-away HOME holding the plugin and the config, and its own XDG_RUNTIME_DIR;
+# - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
+#   folder without any installed sipauth, plus the plugin; as root everything runs as nobody (root
+#   ignores it), with a throw-away HOME holding the config, and its own XDG_RUNTIME_DIR;
 # - the main window and dialog geometry come only from recent_common in that config folder
 #   (gui.geom.<dialog>.*), the -o gui.geometry_* overrides are ignored;
 # - each -z opens one dialog at start, so each dialog gets its own launch;
@@ -17,6 +18,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../tests/tools/plugin-set.sh
+. "$repo/tests/tools/plugin-set.sh"
 plugin=$(realpath "${1:-$repo/build/sipauth.so}")
 out=$repo/docs
 width=1280                  # main window; the screen is wider for the problems table's hints
@@ -27,9 +30,6 @@ for tool in wireshark Xvfb xdotool import convert python3; do
     command -v "$tool" >/dev/null || { echo "make-screenshots: $tool is not installed" >&2; exit 2; }
 done
 [ -r "$plugin" ] || { echo "make-screenshots: no plugin at $plugin (build it first)" >&2; exit 2; }
-ver=$(wireshark --version 2>/dev/null | sed -n '1s/^Wireshark \([0-9]*\.[0-9]*\).*/\1/p')
-[ -n "$ver" ] || { echo "make-screenshots: cannot read Wireshark's version" >&2; exit 2; }
-
 work=$(mktemp -d /tmp/sipauth-shots.XXXXXX)
 xvfb_pid=
 ws_pid=
@@ -40,12 +40,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- a user, a HOME with the plugin and the window layout, and the captures
+# ---- a user, the plugin set, a HOME with the window layout, and the captures
 
+pset_make "$work" "$plugin" || exit 2
+# tshark shares Wireshark's plugin loading: what it lists with this environment, Wireshark loads.
+pset_check || { echo "make-screenshots: Wireshark would not run with exactly $plugin" >&2; exit 2; }
 home=$work/home
 conf=$home/.config/wireshark
-mkdir -p "$home/.local/lib/wireshark/plugins/$ver/epan" "$conf" "$work/xdg" "$work/in"
-cp "$plugin" "$home/.local/lib/wireshark/plugins/$ver/epan/sipauth.so"
+mkdir -p "$conf" "$work/xdg" "$work/in"
 cp "$repo/pcaps/invite-407-loop.pcap" "$work/in/"
 python3 "$repo/tests/stats/gen_stats_capture.py" "$work/in" >/dev/null
 
@@ -69,13 +71,10 @@ printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 250\n' > "$conf
 
 chmod 700 "$work/xdg"
 chmod 755 "$work"
-# spawn CMD... &: the command replaces the background subshell, so that $! is its own PID.
-if [ "$(id -u)" = 0 ]; then
-    chown -R nobody:nogroup "$work"
-    spawn() { exec setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-else
-    spawn() { exec "$@"; }
-fi
+[ "$(id -u)" != 0 ] || chown -R nobody:nogroup "$work"
+# spawn CMD... &: as the user of the plugin set; the command replaces the background subshell, so that
+# $! is its own PID.
+spawn() { exec "${pset_user[@]}" "$@"; }
 
 # ---- an X server of our own
 
@@ -92,7 +91,7 @@ for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 
 # Starts Wireshark with the given arguments and waits for a visible window whose name matches $1.
 launch() {
     local pattern=$1; shift
-    spawn env -i PATH=/usr/bin:/bin HOME="$home" XDG_RUNTIME_DIR="$work/xdg" DISPLAY="$display" \
+    spawn env -i PATH=/usr/bin:/bin "${pset_vars[@]}" XDG_RUNTIME_DIR="$work/xdg" DISPLAY="$display" \
         wireshark "$@" >>"$work/wireshark.log" 2>&1 &
     ws_pid=$!
     for _ in $(seq 120); do

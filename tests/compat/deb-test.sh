@@ -1,30 +1,85 @@
 #!/usr/bin/env bash
-# Builds the .deb with CPack, installs it with apt, checks that tshark loads sipauth from the global plugin
-# folder for root and for an unprivileged user, then removes it again.
+# Builds the .deb with CPack and installs it with apt in a throw-away view of this system, checks that
+# tshark loads sipauth from the global plugin folder for root and for an unprivileged user, removes it.
 # Usage (as root): tests/compat/deb-test.sh BUILD_DIR
-# Exits 77 (skipped) when not root, unless CI=true, where that is a failure.
+#
+# The view is a private mount namespace whose /usr, /etc and /var are overlays on a tmpfs: apt, dpkg and
+# tshark there see the real system and write only to the tmpfs, which vanishes with the namespace, even
+# if the test is killed. So the test works whatever the host's global folder holds (the copy
+# scripts/quickstart.sh installs, this package installed for real, or nothing), and checks at the end
+# that the host's sipauth.so and package state are exactly as before.
+# Exits 77 (skipped) when not root or when mount namespaces or overlayfs are not available, unless
+# CI=true, where that is a failure.
 set -euo pipefail
-build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
-if [ "$(id -u)" != 0 ]; then
-    echo "deb-test: needs root to install a package"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-fi
-export DEBIAN_FRONTEND=noninteractive
-
 fail() { echo "deb-test: FAIL: $*" >&2; exit 1; }
+skip() { echo "deb-test: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+
+# ---- inside the namespace: deb-test.sh --inside VIEW_DIR DEB NAME TARGET BUILD_DIR
+if [ "${1:-}" = --inside ]; then
+    view=$2 deb=$3 name=$4 target=$5 build=$6
+    mount -t tmpfs -o mode=0755,size=4g sipauth-deb-view "$view" || exit 77
+    for d in usr etc var; do
+        mkdir "$view/$d.upper" "$view/$d.work"
+        mount -t overlay overlay -o "lowerdir=/$d,upperdir=$view/$d.upper,workdir=$view/$d.work" "/$d" || exit 77
+    done
+    export DEBIAN_FRONTEND=noninteractive
+
+    # --reinstall and --allow-downgrades: the package may already be installed on the host, in any version.
+    # apt reads a local file as _apt when it can; a build directory under /root is not readable to it.
+    timeout 300 apt-get install -y --reinstall --allow-downgrades -o APT::Sandbox::User=root "$deb" \
+        >"$build/deb-test-apt.log" 2>&1 || { cat "$build/deb-test-apt.log" >&2; fail "apt-get install $deb"; }
+    dpkg-query -W -f='${Status}\n' "$name" | grep -q 'install ok installed' || fail "$name is not installed"
+    [ -f "$target" ] || fail "$target missing after installing"
+    # What sits there now is the package's file, not whatever was there before.
+    dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ".$target" | cmp -s - "$target" ||
+        fail "$target is not the file of the package"
+
+    home=$view/home
+    mkdir -p "$home/root"
+    chmod 0755 "$home"
+    chown nobody:nogroup "$home"
+    # The global folder only: no WIRESHARK_PLUGIN_DIR from the caller, a fresh HOME without personal plugins.
+    as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -u WIRESHARK_PLUGIN_DIR HOME="$home" "$@"; }
+    as_root() { env -u WIRESHARK_PLUGIN_DIR HOME="$home/root" "$@"; }
+
+    failed=0
+    for who in as_root as_nobody; do
+        listed=$($who timeout 120 tshark -G plugins 2>&1 | grep 'sipauth\.so' || true)
+        if [[ "$listed" != *"$target"* ]]; then
+            echo "FAIL ${who#as_}: tshark -G plugins does not list $target${listed:+ (got: $listed)}"
+            failed=1
+        elif [[ "$listed" != *dissector* ]]; then
+            # Wireshark 4.4+ shows what plugin_describe() returns; "unknown" means the plugin does not say.
+            echo "FAIL ${who#as_}: tshark -G plugins does not list sipauth as a dissector: $listed"
+            failed=1
+        else
+            echo "PASS ${who#as_}: $listed"
+        fi
+        if $who timeout 120 tshark -G fields 2>/dev/null | grep -q $'^P\tSIP Authentication Challenge Analysis\tsipauth$'; then
+            echo "PASS ${who#as_}: protocol sipauth registered"
+        else
+            echo "FAIL ${who#as_}: protocol sipauth not registered"
+            failed=1
+        fi
+    done
+
+    timeout 300 apt-get remove -y "$name" >>"$build/deb-test-apt.log" 2>&1 || fail "apt-get remove $name"
+    [ ! -e "$target" ] || fail "$target left behind after removing $name"
+    if as_root tshark -G plugins 2>/dev/null | grep -q 'sipauth\.so'; then fail "tshark still lists sipauth after removal"; fi
+    echo "PASS removed: $target gone"
+    exit "$failed"
+fi
+
+# ---- on the host
+build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+[ "$(id -u)" = 0 ] || skip "needs root to install a package"
+
 name=$(sed -n 's/^SIPAUTH_DEB_NAME:[A-Z]*=//p' "$build/CMakeCache.txt")
 [ -n "$name" ] || fail "$build was not configured with cmake/Packaging.cmake"
 
-global=$(tshark -G folders 2>/dev/null | sed -n 's/^Global Plugins:[[:space:]]*//p')
+global=$(env -u WIRESHARK_PLUGIN_DIR tshark -G folders 2>/dev/null | sed -n 's/^Global Plugins:[[:space:]]*//p')
 [ -n "$global" ] || fail "tshark does not report a global plugin folder"
 target=$global/epan/sipauth.so
-
-# Never overwrite or remove a sipauth someone installed by other means.
-if dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q 'ok installed'; then
-    fail "$name is already installed; remove it first (apt-get remove $name)"
-fi
-[ ! -e "$target" ] || fail "$target already exists and is not from $name; move it away first"
 
 timeout 600 cmake --build "$build" --target sipauth -j "$(nproc)" >/dev/null
 rm -f "$build/${name}"_*.deb
@@ -42,54 +97,35 @@ libwireshark=$(dpkg-query --search "$(readlink -f "$(ldd "$(command -v tshark)" 
     sed 's/[:,].*//')
 dpkg-deb --field "$deb" Depends | grep -q "\\b$libwireshark\\b" ||
     fail "Depends does not name $libwireshark, which tshark uses"
+# Everything it installs must fall inside the throw-away view.
+outside=$(dpkg-deb --contents "$deb" | awk '{ print $6 }' | grep -v -E '^\./((usr|etc|var)(/.*)?)?$' || true)
+[ -z "$outside" ] || fail "the package installs outside /usr, /etc and /var: $outside"
 
-installed=0
-cleanup() {
-    if [ "$installed" = 1 ]; then
-        timeout 300 apt-get remove -y "$name" >/dev/null 2>&1 || dpkg --remove "$name" >/dev/null 2>&1 || true
+# The host's sipauth.so and package state, to compare with afterwards.
+host_state() {
+    if [ -e "$target" ]; then
+        sha256sum "$target" | cut -d' ' -f1
+        stat -c '%a %u:%g %Y' "$target"
+    else
+        echo "$target absent"
     fi
-    rm -rf "${home:-}"
+    dpkg-query -W -f='${Status} ${Version}\n' "$name" 2>/dev/null || echo "$name unknown to dpkg"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+before=$(host_state)
+echo "host before: $(tr '\n' ';' <<<"$before")"
 
-# apt reads a local file as _apt when it can; a build directory under /root is not readable to it.
-timeout 300 apt-get install -y -o APT::Sandbox::User=root "$deb" >"$build/deb-test-apt.log" 2>&1 ||
-    { cat "$build/deb-test-apt.log" >&2; fail "apt-get install $deb"; }
-installed=1
-dpkg-query -W -f='${Status}\n' "$name" | grep -q 'install ok installed' || fail "$name is not installed"
-[ -f "$target" ] || fail "$target missing after installing"
+unshare --mount --propagation private true 2>/dev/null || skip "cannot make a mount namespace (unshare --mount)"
+view=$(mktemp -d /tmp/sipauth-deb-view.XXXXXX)
+status=0
+unshare --mount --propagation private "$0" --inside "$view" "$deb" "$name" "$target" "$build" || status=$?
+rmdir "$view" 2>/dev/null || true
+[ "$status" != 77 ] || skip "cannot make a throw-away view (mount namespace, tmpfs, overlayfs) to install the package in"
 
-home=$(mktemp -d /tmp/sipauth-deb-home.XXXXXX)
-chmod 0755 "$home"
-chown nobody:nogroup "$home"
-as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$home" "$@"; }
-as_root() { env HOME="$home/root" "$@"; }
-
-failed=0
-for who in as_root as_nobody; do
-    listed=$($who timeout 120 tshark -G plugins 2>&1 | grep 'sipauth\.so' || true)
-    if [[ "$listed" != *"$target"* ]]; then
-        echo "FAIL ${who#as_}: tshark -G plugins does not list $target${listed:+ (got: $listed)}"
-        failed=1
-    elif [[ "$listed" != *dissector* ]]; then
-        # Wireshark 4.4+ shows what plugin_describe() returns; "unknown" means the plugin does not say.
-        echo "FAIL ${who#as_}: tshark -G plugins does not list sipauth as a dissector: $listed"
-        failed=1
-    else
-        echo "PASS ${who#as_}: $listed"
-    fi
-    if $who timeout 120 tshark -G fields 2>/dev/null | grep -q $'^P\tSIP Authentication Challenge Analysis\tsipauth$'; then
-        echo "PASS ${who#as_}: protocol sipauth registered"
-    else
-        echo "FAIL ${who#as_}: protocol sipauth not registered"
-        failed=1
-    fi
-done
-
-timeout 300 apt-get remove -y "$name" >>"$build/deb-test-apt.log" 2>&1 || fail "apt-get remove $name"
-installed=0
-[ ! -e "$target" ] || fail "$target left behind after removing $name"
-if tshark -G plugins 2>/dev/null | grep -q 'sipauth\.so'; then fail "tshark still lists sipauth after removal"; fi
-echo "PASS removed: $target gone"
-exit "$failed"
+after=$(host_state)
+if [ "$after" != "$before" ]; then
+    echo "FAIL host: changed by the test: before $(tr '\n' ';' <<<"$before") after $(tr '\n' ';' <<<"$after")"
+    status=1
+else
+    echo "PASS host: $target and the state of $name unchanged"
+fi
+exit "$status"

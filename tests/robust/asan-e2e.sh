@@ -6,8 +6,8 @@
 #
 # tshark is not instrumented, so the ASan runtime must come first: it is preloaded into tshark, run
 # through tests/tools/tshark-plugin.sh as usual (its setpriv/env keep the environment). Leak detection
-# is off because tshark itself does not free everything at exit; extcap discovery is off (lib.sh)
-# because the extcap helpers hang when started with the runtime preloaded.
+# is off because tshark itself does not free everything at exit; extcap discovery is off
+# (tests/tools/plugin-set.sh) because the extcap helpers hang when started with the runtime preloaded.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
@@ -45,7 +45,7 @@ record "unit tests under ASan/UBSan" "$status"
 # Only tshark gets the runtime: a shim named tshark first in PATH (the wrapper finds tshark through PATH,
 # also as nobody, so the shim lives where nobody can read it).
 shim=$(mktemp -d /tmp/sipauth-asan-shim.XXXXXX)
-trap 'rm -rf "$shim"; robust_cleanup' EXIT
+trap 'rm -rf "$shim"' EXIT
 printf '#!/bin/sh\nLD_PRELOAD=%s exec %s "$@"\n' "$runtime" "$(command -v tshark)" >"$shim/tshark"
 chmod 755 "$shim" "$shim/tshark"
 export PATH=$shim:$PATH

@@ -17,7 +17,7 @@ limit_kb=$(( ${HOSTILE_MEM_MB:-2048} * 1024 ))
 work=${2:-}
 if [ -z "$work" ]; then
     work=$(mktemp -d /tmp/sipauth-hostile.XXXXXX)
-    trap 'rm -rf "$work"; robust_cleanup' EXIT
+    trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work/pcaps"
 python3 "$here/gen_hostile.py" "$work/pcaps" >/dev/null

@@ -1,58 +1,27 @@
 #!/usr/bin/env bash
 # Shared helpers of the robustness scripts. Sourced for its functions, or run as
-#   lib.sh plain TSHARK_ARGS...          tshark without the plugin
-#   lib.sh with PLUGIN.so TSHARK_ARGS... tshark with the plugin (tests/tools/tshark-plugin.sh)
-# so that timeout and ulimit can wrap either. Both run tshark the same way: a throw-away HOME,
-# as user nobody when root, input copied where nobody can read it.
+#   lib.sh plain TSHARK_ARGS...          tshark without any sipauth plugin
+#   lib.sh with PLUGIN.so TSHARK_ARGS... tshark with exactly that plugin
+# so that timeout and ulimit can wrap either. Both are tests/tools/tshark-plugin.sh (SIPAUTH_TSHARK), so
+# both runs have the same plugin folders (a private mirror of the global one), HOME, user and no extcaps.
 
 robust_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SIPAUTH_TSHARK=${SIPAUTH_TSHARK:-$robust_root/tests/tools/tshark-plugin.sh}
 
-# No extcap discovery: tshark -G plugins would otherwise start every extcap binary (slow, and they
-# hang when a sanitizer runtime is preloaded).
 # shellcheck disable=SC2034  # used by the scripts that source this file
 robust_lib=$robust_root/tests/robust/lib.sh
-robust_noextcap=
-if [ -z "${WIRESHARK_EXTCAP_DIR:-}" ]; then
-    robust_noextcap=$(mktemp -d /tmp/sipauth-noextcap.XXXXXX)
-    chmod 755 "$robust_noextcap"
-    export WIRESHARK_EXTCAP_DIR=$robust_noextcap
-fi
 
 robust_is_ci() {
     case "${CI:-}" in true|1|yes) return 0 ;; esac
     return 1
 }
 
-# tshark_plain ARGS...: tshark without any personal plugin, run like tshark-plugin.sh runs it.
+# tshark_plain ARGS...: tshark with no sipauth at all (a mirror of the global plugin folder without it).
 tshark_plain() {
-    local home status=0 local_copy
-    home=$(mktemp -d /tmp/sipauth-plain.XXXXXX)
-    mkdir -p "$home/in"
-    local args=()
-    while [ $# -gt 0 ]; do
-        if [ "$1" = -r ]; then
-            shift
-            local_copy="$home/in/$(basename "$1")"
-            cp "$1" "$local_copy"
-            args+=(-r "$local_copy")
-        else
-            args+=("$1")
-        fi
-        shift
-    done
-    chmod -R a+rX "$home"
-    if [ "$(id -u)" = 0 ]; then
-        chown -R nobody:nogroup "$home"
-        setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$home" tshark "${args[@]}" || status=$?
-    else
-        env HOME="$home" tshark "${args[@]}" || status=$?
-    fi
-    rm -rf "$home"
-    return "$status"
+    "$SIPAUTH_TSHARK" none "$@"
 }
 
-# tshark_with PLUGIN ARGS...
+# tshark_with PLUGIN ARGS...: tshark with exactly that plugin.
 tshark_with() {
     "$SIPAUTH_TSHARK" "$@"
 }
@@ -80,13 +49,8 @@ list_captures() {
     done | sort
 }
 
-robust_cleanup() {
-    [ -z "$robust_noextcap" ] || rm -rf "$robust_noextcap"
-}
-
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -euo pipefail
-    trap robust_cleanup EXIT
     mode=${1:?usage: lib.sh plain|with ARGS...}
     shift
     case "$mode" in

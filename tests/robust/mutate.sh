@@ -26,7 +26,7 @@ budget=${MUTATE_BUDGET:-600}
 
 command -v editcap >/dev/null || { echo "mutate: editcap is not installed (apt-get install wireshark-common)"; exit 1; }
 work=$(mktemp -d /tmp/sipauth-mutate.XXXXXX)
-trap 'rm -rf "$work"; robust_cleanup' EXIT
+trap 'rm -rf "$work"' EXIT
 
 # Strict allocators: wmem checks its blocks, GLib's slice allocator and glibc malloc check theirs.
 export WIRESHARK_DEBUG_WMEM_OVERRIDE=strict G_SLICE=debug-blocks MALLOC_CHECK_=3 MALLOC_PERTURB_=165

@@ -13,7 +13,7 @@ dirs=("$@")
 [ ${#dirs[@]} -gt 0 ] || dirs=("$robust_root/pcaps" "$robust_root/pcaps/lab")
 
 work=$(mktemp -d /tmp/sipauth-noharm.XXXXXX)
-trap 'rm -rf "$work"; robust_cleanup' EXIT
+trap 'rm -rf "$work"' EXIT
 
 mapfile -t captures < <(list_captures "${dirs[@]}" | awk '!seen[$0]++')
 if [ ${#captures[@]} -eq 0 ]; then

@@ -33,7 +33,7 @@ ours='sipauth\.so|/(plugin|core)/[A-Za-z0-9_-]+\.c:[0-9]+'
 # tshark runs under valgrind only when it reads a capture (not for the wrapper's version/plugin checks):
 # a shim named tshark first in PATH, where user nobody can run it; logs go to a directory nobody can write.
 shim=$(mktemp -d /tmp/sipauth-vg.XXXXXX)
-trap 'rm -rf "$shim"; robust_cleanup' EXIT
+trap 'rm -rf "$shim"' EXIT
 mkdir -p "$shim/bin" "$shim/logs"
 cat >"$shim/bin/tshark" <<EOF
 #!/bin/sh

@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
-# Runs the real tshark with a given sipauth.so loaded from a throw-away personal plugin folder.
-# Usage: tshark-plugin.sh PLUGIN.so [tshark arguments...]
-# tshark ignores personal plugins when run as root, so as root it runs as nobody; input
-# files given with -r are copied where nobody can read them. It fails if the plugin did
-# not load, so no test can pass silently without it.
+# Runs the real tshark with exactly one given sipauth.so, or with none, whatever sipauth is installed.
+# Usage: tshark-plugin.sh PLUGIN.so|none [tshark arguments...]
+# The plugin set comes from plugin-set.sh: a private mirror of the global plugin folder without any
+# sipauth* as WIRESHARK_PLUGIN_DIR, the plugin copied into it, a fresh HOME, user nobody when root.
+# Input files given with -r are copied where nobody can read them. Before running, tshark -G plugins
+# must list the copy of PLUGIN.so at its exact path and nothing from outside the mirror (with "none":
+# no sipauth at all); otherwise it exits 3, so no test can pass with another copy or without one.
 set -euo pipefail
-plugin=$1; shift
-[ -r "$plugin" ] || { echo "tshark-plugin: no plugin at $plugin" >&2; exit 2; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=plugin-set.sh
+. "$here/plugin-set.sh"
 
-ver=$(tshark --version 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
-[ -n "$ver" ] || { echo "tshark-plugin: cannot read tshark's version" >&2; exit 2; }
+plugin=${1:?usage: tshark-plugin.sh PLUGIN.so|none [tshark arguments...]}
+shift
+files=()
+if [ "$plugin" != none ]; then
+    [ -r "$plugin" ] || { echo "tshark-plugin: no plugin at $plugin" >&2; exit 2; }
+    files=("$plugin")
+fi
 
-home=$(mktemp -d /tmp/sipauth-home.XXXXXX)
-trap 'rm -rf "$home"' EXIT
-mkdir -p "$home/.local/lib/wireshark/plugins/$ver/epan" "$home/in" "$home/extcap"
-# No extcap helpers: they are not needed here, slow every start, and hang under a preloaded sanitizer.
-export WIRESHARK_EXTCAP_DIR="$home/extcap"
-cp "$plugin" "$home/.local/lib/wireshark/plugins/$ver/epan/sipauth.so"
+work=$(mktemp -d /tmp/sipauth-tshark.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+pset_make "$work" "${files[@]}" || exit 2
 
 args=()
+mkdir "$work/in"
 while [ $# -gt 0 ]; do
     case "$1" in
         -r)
             shift
-            local_copy="$home/in/$(basename "$1")"
+            local_copy="$work/in/$(basename "$1")"
             cp "$1" "$local_copy"
             args+=(-r "$local_copy")
             ;;
@@ -31,19 +37,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-chmod -R a+rX "$home"
+pset_fix_perms
 
-run() {
-    if [ "$(id -u)" = 0 ]; then
-        chown -R nobody:nogroup "$home"
-        setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$home" "$@"
-    else
-        env HOME="$home" "$@"
-    fi
-}
-
-if ! run tshark -G plugins 2>/dev/null | grep -q 'sipauth\.so'; then
-    echo "tshark-plugin: tshark did not load $plugin" >&2
+if ! pset_check; then
+    echo "tshark-plugin: tshark would not run with exactly ${files[*]:-no sipauth plugin}" >&2
     exit 3
 fi
-run tshark "${args[@]}"
+pset_run tshark "${args[@]}"
