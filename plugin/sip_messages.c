@@ -40,7 +40,7 @@ sa_sip_messages_find(proto_tree *tree, field_info *const **items)
     if (found == NULL || found->len == 0)
         return 0;
     *items = (field_info *const *)found->pdata;
-    return MIN(found->len, SA_MAX_MESSAGES_PER_FRAME);
+    return found->len;
 }
 
 gboolean

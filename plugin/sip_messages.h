@@ -5,9 +5,6 @@
 #include <epan/packet.h>
 #include "sipauth/sipmsg.h"
 
-/* SIP messages analysed in one frame; more are ignored (a TCP segment rarely holds more than a few). */
-#define SA_MAX_MESSAGES_PER_FRAME 128
-
 /* Looks up the protocols it needs; call once the SIP dissector is registered. */
 void sa_sip_messages_init(void);
 
@@ -15,7 +12,7 @@ void sa_sip_messages_init(void);
  * protocol item, whose byte range is the message; the plugin reads the headers itself. */
 GArray *sa_sip_messages_wanted(void);
 
-/* The SIP protocol items of the frame, at most SA_MAX_MESSAGES_PER_FRAME; NULL and 0 if none. */
+/* The SIP protocol items of the frame, every one the SIP dissector found; NULL and 0 if none. */
 guint sa_sip_messages_find(proto_tree *tree, field_info *const **items);
 
 /* Whether the frame is an ICMP error quoting a packet: its SIP belongs to no flow. */
