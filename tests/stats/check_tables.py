@@ -40,8 +40,9 @@ TSHARK_TIMEOUT = 120
 # Expected tables of the captures in pcaps/, from their scenarios in tests/tools/gen_pcaps.py.
 #   stat:     (method, code, challenges, accepted, challenged again, rejected, missing retry,
 #              retry unanswered, [(challenge label, retry label), ...] = the retries and their delays)
-#   problems: (flow, user, username, realm, method, code, challenge label, retry label or None,
+#   problems: (flow, user or From URI, username, realm, method, code, challenge label, retry label or None,
 #              attempts, outcome)
+# A capture of many generated flows has a function of its built Capture instead, giving the same two lists.
 
 def S(method, code, challenges, accepted, again, rejected, missing, unanswered, retries=()):
     return (method, code, challenges, accepted, again, rejected, missing, unanswered, list(retries))
@@ -49,6 +50,21 @@ def S(method, code, challenges, accepted, again, rejected, missing, unanswered, 
 
 def P(flow, user, username, realm, method, code, challenge, retry, attempts, outcome):
     return (flow, user, username, realm, method, code, challenge, retry, attempts, outcome)
+
+
+def trunk_tables(cap):
+    """tcp-trunk-big-segments: one row per method, each flow challenged once; the refused retries are problems."""
+    stat, problems = [], []
+    for method, code in (("INVITE", 407), ("REGISTER", 401)):
+        flows = [f for _, f in cap.trunk_flows if f.method == method]
+        accepted = sum(f.accepted for f in flows)
+        stat.append(S(method, code, len(flows), accepted, 0, len(flows) - accepted, 0, 0,
+                      [(f.label + "chal", f.label + "retry") for f in flows]))
+    for number, f in cap.trunk_flows:
+        if not f.accepted:
+            problems.append(P(number, f.from_uri, f.user, f.realm, f.method, f.code, f.label + "chal", f.label + "retry",
+                              1, "rejected (403)"))
+    return stat, problems
 
 
 IMS = "ims.mnc001.mcc001.3gppnetwork.org"
@@ -97,6 +113,12 @@ CORE = {
     "slow-retry-nonce-echo": (
         [S("REGISTER", 401, 2, 1, 0, 0, 1, 0, [("achal", "aretry")])],
         [P(2, "alice", "", "example.com", "REGISTER", 401, "bchal", None, 1, "no retry")]),
+    "tcp-reassembled-invite": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")]),
+                                S("REGISTER", 401, 1, 1, 0, 0, 0, 0, [("rchal", "rretry")])], []),
+    "tcp-trunk-big-segments": trunk_tables,
+    "analysis-bounds": (
+        [S("REGISTER", 401, 3, 3, 0, 0, 0, 0, [("p_chal", "p_retry"), ("r_chal", "r_retry"), ("n_chal", "n_retry")]),
+         S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("l_chal", "l_retry")])], []),
 }
 
 
@@ -111,7 +133,8 @@ def resolve_core(cap, stat_spec, problem_spec):
     stat = gen_stats_capture.stat_table(counts)
     problems = []
     for flow, user, username, realm, method, code, chal, retry, attempts, outcome in problem_spec:
-        problems.append(dict(flow=flow, from_uri="sip:%s@%s" % (user, gen_pcaps.DOMAIN), username=username,
+        from_uri = user if user.startswith("sip:") else "sip:%s@%s" % (user, gen_pcaps.DOMAIN)
+        problems.append(dict(flow=flow, from_uri=from_uri, username=username,
                              realm=realm, method=method, code=code, challenge_frame=cap.frame_of(chal),
                              retry_frame=cap.frame_of(retry) if retry else 0, attempts=attempts, outcome=outcome))
     return stat, problems
@@ -291,7 +314,8 @@ def run_core(options, checks):
             if not checks.check(same, "%s: pcaps/%s.pcap is what gen_pcaps.py writes" % (what, name),
                                 "stale capture: rerun tests/tools/gen_pcaps.py"):
                 continue
-            stat, problems = resolve_core(cap, *CORE[name])
+            spec = CORE[name](cap) if callable(CORE[name]) else CORE[name]
+            stat, problems = resolve_core(cap, *spec)
             out, err = tshark(options, "-q", "-r", path, "-z", "sipauth,stat", "-z", "sipauth,problems")
             if checks.check(out is not None, "%s: tshark -z sipauth,stat -z sipauth,problems" % what, err):
                 tables = parse_tables(out)

@@ -4,7 +4,9 @@
 Usage: check_pcaps.py [--wrapper tests/tools/tshark-plugin.sh]
 Fails when a committed capture or .expect file differs from what the generator writes now (edit the
 generator, then rerun it), when a frame is malformed or has a bad IP/UDP/TCP/ICMP checksum, when TCP
-analysis flags anything (retransmission, lost segment, ...), or when a UDP datagram or TCP segment with payload is not dissected as SIP.
+analysis flags anything (retransmission, lost segment, ...), when a UDP datagram or TCP segment with payload is not
+dissected as SIP (nor part of a SIP message reassembled in a later segment), or when the SIP dissector does not find
+in a frame exactly the SIP messages the generator put there (a 64 KiB segment holds 200+).
 """
 import argparse
 import filecmp
@@ -16,10 +18,13 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 CHECKSUMS = ["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"]
+# what: (display filter, two passes). A segment holding only part of a SIP message learns in which later frame
+# the message is reassembled (tcp.reassembled_in) on the second pass only.
 PROBLEMS = {
-    "malformed or bad checksum": "_ws.malformed or ip.checksum.status == 0 or udp.checksum.status == 0"
-                                 " or tcp.checksum.status == 0 or icmp.checksum.status == 0 or tcp.analysis.flags",
-    "payload not dissected as SIP": "(udp or tcp.len > 0) and not sip and not icmp",
+    "malformed or bad checksum": ("_ws.malformed or ip.checksum.status == 0 or udp.checksum.status == 0"
+                                  " or tcp.checksum.status == 0 or icmp.checksum.status == 0 or tcp.analysis.flags",
+                                  False),
+    "payload not dissected as SIP": ("(udp or tcp.len > 0) and not sip and not icmp and not tcp.reassembled_in", True),
 }
 
 
@@ -43,13 +48,38 @@ def check_dissection(wrapper, names, problems):
     # one is installed, and fails if one loads.
     for name in names:
         path = os.path.join(ROOT, "pcaps", name)
-        for what, display_filter in PROBLEMS.items():
-            run = subprocess.run([wrapper, "none", "-n", "-r", path] + CHECKSUMS + ["-Y", display_filter],
-                                 capture_output=True, text=True, timeout=60)
+        for what, (display_filter, two_pass) in PROBLEMS.items():
+            run = subprocess.run([wrapper, "none", "-n", "-r", path] + (["-2"] if two_pass else []) + CHECKSUMS
+                                 + ["-Y", display_filter], capture_output=True, text=True, timeout=60)
             if run.returncode != 0:
                 problems.append("%s: tshark exited %d: %s" % (name, run.returncode, run.stderr.strip()))
             elif run.stdout.strip():
                 problems.append("%s: %s:\n%s" % (name, what, run.stdout.rstrip()))
+
+
+def check_sip_messages(wrapper, problems):
+    """The SIP dissector finds in each frame the SIP messages the generator put there, however many, and a message
+    cut across TCP segments in the frame of its last segment (ICMP errors quoting SIP are left aside)."""
+    sys.path.insert(0, HERE)
+    import gen_pcaps
+    for name, description, build in gen_pcaps.SCENARIOS:
+        capture = gen_pcaps.Capture(name, description)
+        build(capture)
+        run = subprocess.run([wrapper, "none", "-n", "-r", os.path.join(ROOT, "pcaps", name + ".pcap"),
+                              "-T", "fields", "-E", "occurrence=a", "-e", "frame.number", "-e", "icmp.type",
+                              "-e", "icmpv6.type", "-e", "sip.CSeq.seq"],
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            problems.append("%s: tshark exited %d: %s" % (name, run.returncode, run.stderr.strip()))
+            continue
+        found = {}
+        for line in run.stdout.splitlines():
+            frame, icmp, icmpv6, cseqs = (line.split("\t") + ["", "", ""])[:4]
+            found[int(frame)] = None if icmp or icmpv6 else len([c for c in cseqs.split(",") if c])
+        wrong = ["frame %d: %d, generated %d" % (n, found.get(n) or 0, want)
+                 for n, want in enumerate(capture.sip_count, 1) if found.get(n, 0) is not None and found.get(n, 0) != want]
+        if wrong:
+            problems.append("%s: SIP messages found by the SIP dissector:\n    %s" % (name, "\n    ".join(wrong)))
 
 
 def main():
@@ -59,6 +89,7 @@ def main():
     problems = []
     names = compare_generated(problems)
     check_dissection(options.wrapper, names, problems)
+    check_sip_messages(options.wrapper, problems)
     for problem in problems:
         print("FAIL " + problem)
     print("%d captures checked, %d problems" % (len(names), len(problems)))

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import ipaddress
 import os
+import re
 import struct
 import sys
 
@@ -158,7 +159,8 @@ def response(request, code, reason, to_tag=None, extra=(), body="", server="kama
     order = {"Via": 0, "From": 1, "To": 2, "Call-ID": 3, "CSeq": 4}
     headers.sort(key=lambda h: order[h[0]])
     headers += list(extra)
-    headers.append(("Server", server))
+    if server:
+        headers.append(("Server", server))
     if body:
         headers.append(("Content-Type", "application/sdp"))
     return Sip("SIP/2.0 %d %s" % (code, reason), headers, body)
@@ -206,6 +208,7 @@ class Capture:
         self.frames = []            # (microseconds since EPOCH, bytes)
         self.sip_count = []         # SIP messages per frame, as the SIP dissector will see them
         self.marks = {}             # label -> (frame number, index in frame, microseconds)
+        self.messages = {}          # label -> the Sip message, to tell which ones hit an analysis bound
         self.expectations = []      # (label, fields)
         self.comments = []
         self.ip_id = {}
@@ -256,6 +259,7 @@ class Capture:
             if label:
                 assert label not in self.marks, label
                 self.marks[label] = (number, index, usec)
+                self.messages[label] = messages[index - 1]
         return number
 
     # -- what scenarios call
@@ -279,8 +283,8 @@ class Capture:
         packet = self.ip_packet(router, quoted_src[0], 1, body)
         return self.add_frame(t, self.ethernet(router, quoted_src[0], packet), [], [])
 
-    def tcp(self, t, client, server):
-        return TcpConnection(self, t, client, server)
+    def tcp(self, t, client, server, window_scale=None):
+        return TcpConnection(self, t, client, server, window_scale)
 
     # -- expectations
 
@@ -293,22 +297,26 @@ class Capture:
     def time_of(self, label):
         return self.marks[label][2]
 
-    def key(self, label):
-        number, index, _ = self.marks[label]
-        return str(number) if self.sip_count[number - 1] == 1 else "%d/%d" % (number, index)
+    def key(self, number, tree):
+        """The case key of the tree-th SIPAUTH tree of frame number (README: F, or F/N in frames of several messages)."""
+        return str(number) if self.sip_count[number - 1] == 1 else "%d/%d" % (number, tree)
 
 
 class TcpConnection:
     """A TCP connection opened with a real 3-way handshake; send() keeps seq/ack numbers right."""
 
     MSS = b"\x02\x04\x05\xb4"
+    MAX_PAYLOAD = 65535 - 20 - 20       # an IPv4 packet's total length holds the IP and TCP headers too
 
-    def __init__(self, capture, t, client, server):
+    def __init__(self, capture, t, client, server, window_scale=None):
         self.capture, self.client, self.server = capture, client, server
         self.seq = {client: int(token("isn", client, length=8), 16), server: int(token("isn", server, length=8), 16)}
-        self._segment(t, client, 0x02, b"", ack=0, options=self.MSS)
+        # Window scaling (NOP + WS) lets one segment exceed the 64240-byte unscaled window without TCP
+        # analysis calling the window full, as on a host with segmentation offload.
+        options = self.MSS if window_scale is None else self.MSS + b"\x01\x03\x03" + bytes([window_scale])
+        self._segment(t, client, 0x02, b"", ack=0, options=options)
         self.seq[client] += 1
-        self._segment(t + 0.000250, server, 0x12, b"", options=self.MSS)
+        self._segment(t + 0.000250, server, 0x12, b"", options=options)
         self.seq[server] += 1
         self._segment(t + 0.000500, client, 0x10, b"")
 
@@ -319,11 +327,38 @@ class TcpConnection:
         sender = self.client if from_client else self.server
         return self._segment(t, sender, 0x18, payload, messages=messages, labels=labels)
 
+    def send_stream(self, t, from_client, messages, labels=None, mss=1460, gap=0.000040):
+        """The messages back to back, cut into segments of mss bytes sent gap seconds apart: a message cut
+        across segments is reassembled by the SIP dissector and belongs to the segment holding its last
+        byte. Returns, per message, the frame numbers of its first and last segment."""
+        labels = labels or [None] * len(messages)
+        stream = b"".join(m.encode() for m in messages)
+        ends, end = [], 0
+        for m in messages:
+            end += len(m.encode())
+            ends.append(end)
+        sender = self.client if from_client else self.server
+        first, last = [None] * len(messages), [None] * len(messages)
+        for n, start in enumerate(range(0, len(stream), mss)):
+            stop = min(start + mss, len(stream))
+            done = [i for i, e in enumerate(ends) if start < e <= stop]
+            flags = 0x18 if stop == len(stream) else 0x10      # PSH on the last segment of the write only
+            number = self._segment(t + n * gap, sender, flags, stream[start:stop],
+                                   messages=[messages[i] for i in done], labels=[labels[i] for i in done])
+            for i, e in enumerate(ends):
+                begin = e - len(messages[i].encode())
+                if first[i] is None and begin < stop:
+                    first[i] = number
+                if start < e <= stop:
+                    last[i] = number
+        return list(zip(first, last))
+
     def _segment(self, t, sender, flags, payload, ack=None, options=b"", messages=(), labels=()):
         receiver = self.server if sender == self.client else self.client
         if ack is None:
             ack = self.seq[receiver] & 0xFFFFFFFF
         (sip, sport), (dip, dport) = sender, receiver
+        assert len(payload) <= self.MAX_PAYLOAD, (self.capture.name, len(payload))
         header = struct.pack("!HHIIBBHHH", sport, dport, self.seq[sender] & 0xFFFFFFFF, ack,
                              ((20 + len(options)) // 4) << 4, flags, 64240, 0, 0) + options
         segment = header + payload
@@ -342,6 +377,51 @@ FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", 
 ORDER = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
          "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic", "experts")
 FINAL_VIEW_EXPERTS = {"missing_retry", "no_ack", "retry_unanswered", "challenge_answered"}
+
+
+# The bounds of the analysis (core/tracker.c, include/sipauth/sipmsg.h): a message past one of them is analysed
+# with part of it left out, and must say so (expert info sipauth.analysis_truncated).
+SA_MAX_STRING = 512         # bytes kept of a Call-ID, tag, branch, URI, realm, nonce or username
+SA_MAX_REALMS = 8           # challenges / credentials examined per header kind
+SA_MSG_MAX_VIA = 256        # Via lines kept
+DIGEST_KEPT = ("realm", "nonce", "username")
+AUTH_HEADERS = ("WWW-Authenticate", "Proxy-Authenticate", "Authorization", "Proxy-Authorization")
+
+
+def digest_params(value):
+    """{name: value} of a Digest challenge or credentials header value (quotes removed)."""
+    return {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in re.finditer(r'(\w+)\s*=\s*(?:"([^"]*)"|([^",\s]*))', value)}
+
+
+def hits_analysis_bound(message):
+    """Whether the analysis of message hits one of its bounds (so the plugin must flag analysis_truncated)."""
+    def too_long(text):
+        return text is not None and len(text.encode()) > SA_MAX_STRING
+    call_id = message.get("Call-ID")
+    if call_id and too_long(call_id[0]):
+        return True
+    for name in ("From", "To"):
+        for value in message.get(name):
+            uri = re.search(r"<([^>]*)>", value)
+            tag = re.search(r";tag=([^;>\s]*)", value)
+            if too_long(uri.group(1) if uri else None) or too_long(tag.group(1) if tag else None):
+                return True
+    vias = message.get("Via")
+    if len(vias) > SA_MSG_MAX_VIA:
+        return True
+    if vias:
+        top = re.search(r";branch=([^;\s]*)", vias[0])
+        if too_long(top.group(1) if top else None) or too_long(vias[0].split()[1].split(";")[0]):
+            return True
+    for name in AUTH_HEADERS:
+        values = message.get(name)
+        if len(values) > SA_MAX_REALMS:
+            return True
+        for value in values:
+            if any(too_long(v) for k, v in digest_params(value).items() if k in DIGEST_KEPT):
+                return True
+    return False
 
 
 def write_pcap(capture, path):
@@ -400,26 +480,40 @@ def render(fields):
     return " ".join(parts)
 
 
+def keyed(capture, rows):
+    """[(key, fields)] for the rows (frame, fields or None) in message order: a message that shows no tree in
+    this mode takes no number, so the trees after it in its frame move up (F/N is the N-th tree shown)."""
+    out, trees = [], {}
+    for frame, fields in rows:
+        if fields is not None:
+            trees[frame] = trees.get(frame, 0) + 1
+            out.append((capture.key(frame, trees[frame]), fields))
+    return out
+
+
 def write_case(capture, path):
     lines = ["# %s" % capture.description,
              "# Generated by tests/tools/gen_pcaps.py; edit the scenario there, not this file."]
     lines += ["# %s" % c for c in capture.comments]
     lines += ["pcap: %s.pcap" % capture.name, ""]
-    overrides = []
     rows = []
     for label, fields in capture.expectations:
         resolved = resolve(capture, fields)
-        frame = capture.frame_of(label)
-        rows.append((capture.marks[label][:2], capture.key(label), resolved, frame))
+        if hits_analysis_bound(capture.messages[label]):
+            resolved["experts"] = sorted(resolved.get("experts", []) + ["analysis_truncated"])
+        frame, index, _ = capture.marks[label]
+        rows.append(((frame, index), frame, resolved))
     rows.sort(key=lambda r: r[0])
-    seen = set()
-    for _, key, resolved, frame in rows:
-        assert key not in seen, (capture.name, key)
-        seen.add(key)
+    two_pass = keyed(capture, [(frame, resolved) for _, frame, resolved in rows])
+    single = dict(keyed(capture, [(frame, single_pass(frame, resolved)) for _, frame, resolved in rows]))
+    keys = [key for key, _ in two_pass]
+    assert len(set(keys)) == len(keys), (capture.name, keys)
+    overrides = []
+    for key, resolved in two_pass:
         lines.append("%s %s" % (key, render(resolved)))
-        single = render(single_pass(frame, resolved))
-        if single != render(resolved):
-            overrides.append("%s %s" % (key, single))
+        shown = render(single.get(key))
+        if shown != render(resolved):
+            overrides.append("%s %s" % (key, shown))
     if overrides:
         lines += ["", "[single-pass]"] + overrides
     with open(path, "w", encoding="utf-8") as f:
@@ -1239,6 +1333,304 @@ def slow_retry_nonce_echo(cap):
     cap.expect("breq", flow=2, role="request", challenge_frame="bchal")
     cap.expect("bchal", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="breq",
                outcome="no_retry", experts="missing_retry")
+
+
+# ---------------------------------------------------------------------------------------------
+# Large TCP segments, reassembled messages and the analysis bounds
+
+def expect_one_challenge(cap, flow, code, req, chal, retry, result, result_code, ack=None):
+    """The expectations of a flow challenged once and retried once: accepted on a 2xx, rejected (403) otherwise."""
+    accepted = 200 <= result_code < 300
+    acked = dict(ack_frame=ack) if ack else {}
+    cap.expect(req, flow=flow, role="request", challenge_frame=chal, retry_frame=retry)
+    cap.expect(chal, flow=flow, role="challenge", attempt=1, challenge_code=code, request_frame=req, retry_frame=retry,
+               result_frame=result, result_code=result_code, ttr=(chal, retry),
+               outcome="accepted" if accepted else "rejected", experts="challenge_answered" if accepted else "",
+               **acked)
+    if ack:
+        cap.expect(ack, flow=flow, role="ACK", request_frame=req, challenge_frame=chal)
+    cap.expect(retry, flow=flow, role="retry", attempt=1, challenge_code=code, request_frame=req, challenge_frame=chal,
+               result_frame=result, result_code=result_code, ttr=(chal, retry))
+    cap.expect(result, flow=flow, role="result", request_frame=retry, challenge_frame=chal,
+               experts="" if accepted else "retry_failed")
+
+
+def sdp_large(ip, session, seed):
+    """An audio + video offer with SRTP keys and ICE candidates, about 3 KB, as a softphone behind NAT sends."""
+    lines = ["v=0", "o=- %d 2 IN IP4 %s" % (session, ip), "s=-", "c=IN IP4 %s" % ip, "t=0 0",
+             "a=ice-ufrag:%s" % token("ufrag", seed, length=8), "a=ice-pwd:%s" % token("pwd", seed, length=24)]
+    for media, port, codecs in (("audio", 40000, ((111, "opus/48000/2"), (9, "G722/8000"), (0, "PCMU/8000"),
+                                                    (8, "PCMA/8000"), (101, "telephone-event/8000"))),
+                                ("video", 40002, ((96, "VP8/90000"), (97, "rtx/90000"), (98, "H264/90000"),
+                                                  (99, "rtx/90000"), (100, "red/90000")))):
+        lines.append("m=%s %d RTP/SAVP %s" % (media, port, " ".join(str(pt) for pt, _ in codecs)))
+        lines += ["a=rtpmap:%d %s" % codec for codec in codecs]
+        lines += ["a=rtcp-fb:%d nack" % pt for pt, _ in codecs if media == "video"]
+        lines += ["a=crypto:%d AES_CM_128_HMAC_SHA1_80 inline:%s" % (n, base64.b64encode(
+            hashlib.sha256(("key/%s/%s/%d" % (seed, media, n)).encode()).digest()[:30]).decode()) for n in (1, 2)]
+        for n in range(8):
+            kind = ("host", "srflx", "relay")[n % 3]
+            for component in (1, 2):                    # RTP and RTCP
+                lines.append("a=candidate:%s %d udp %d 198.51.100.%d %d typ %s" % (
+                    token("cand", seed, media, n, length=8), component, 2130706431 - n * 16777216 - component,
+                    10 + n, port + 2 * n + component - 1, kind))
+        lines += ["a=rtcp-mux", "a=sendrecv"]
+    return "\r\n".join(lines) + "\r\n"
+
+
+@scenario("TCP, messages cut across segments (MSS 1460): an INVITE with a 3 KB SDP in 3 segments -> 100 -> 407 -> "
+          "ACK, retry INVITE and a REGISTER written back to back in 4 segments (the ACK's segment starts the retry, "
+          "the retry ends where the REGISTER starts) -> 100 + 401 in one segment -> REGISTER retry -> the INVITE's "
+          "200 (large SDP) and the REGISTER's 200 in 3 segments: each message belongs to the frame of its last "
+          "byte, both flows accepted")
+def tcp_reassembled_invite(cap):
+    ua, client = alice("TCP"), ("192.168.1.10", 51230)
+    conn = cap.tcp(0.0, client, PROXY)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    body = sdp_large(ua.ip, 4711, cap.name)
+    req = ua.request("INVITE", BOB_URI, cid, 1, branch(cap.name, 1), tag, body=body)
+    (req_span,) = conn.send_stream(0.001, True, [req], ["req"])
+    conn.send(0.004, False, [response(req, 100, "Trying")])
+    chal = c407(req, DOMAIN, nonce(cap.name), token("tag", cap.name, "407", length=8))
+    conn.send(0.006, False, [chal], ["chal"])
+    retry = ua.request("INVITE", BOB_URI, cid, 2, branch(cap.name, 2), tag, body=body,
+                       auth=[proxy_auth(ua, DOMAIN, nonce(cap.name))])
+    rcid, rtag = call_id(cap.name, "reg"), token("tag", cap.name, "reg", length=8)
+    reg = register(ua, rcid, 1, branch(cap.name, "reg", 1), rtag)
+    ack_span, retry_span, reg_span = conn.send_stream(0.140, True, [ack_for(req, chal), retry, reg],
+                                                      ["ack", "retry", "rreq"])
+    rchal = c401(reg, DOMAIN, nonce(cap.name, "reg"), token("tag", cap.name, "401", length=8))
+    conn.send(0.143, False, [response(retry, 100, "Trying"), rchal], [None, "rchal"])
+    rretry = register(ua, rcid, 2, branch(cap.name, "reg", 2), rtag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, "reg"))])
+    conn.send(0.190, True, [rretry], ["rretry"])
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    ok = response(retry, 200, "OK", bob_tag, [("Contact", "<%s;transport=tcp>" % BOB_CONTACT)],
+                  body=sdp_large("192.168.1.20", 9001, cap.name + "/bob"))
+    ok_span, _ = conn.send_stream(1.200, False, [ok, ok_register(rretry, token("tag", cap.name, "200", length=8), ua)],
+                                  ["ok", "rok"])
+    conn.send(1.202, True, [ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                       to_tag=bob_tag)])
+    # The point of the capture: the INVITE, its retry and the 200 are each cut across 3 or more segments, the
+    # retry starts in the ACK's segment and ends in the one that starts the REGISTER.
+    spans = (req_span, retry_span, ok_span)
+    assert all(last - first >= 2 for first, last in spans), spans
+    assert retry_span[0] == ack_span[1] and retry_span[1] == reg_span[0] < reg_span[1], (ack_span, retry_span, reg_span)
+
+    expect_one_challenge(cap, 1, 407, "req", "chal", "retry", "ok", 200, ack="ack")
+    expect_one_challenge(cap, 2, 401, "rreq", "rchal", "rretry", "rok", 200)
+    cap.comments.append("Segments %d-%d carry the INVITE, %d-%d the retry, %d-%d the REGISTER, %d-%d the INVITE's 200: "
+                        "the SIP dissector reassembles each message in the frame of its last segment."
+                        % (req_span + retry_span + reg_span + ok_span))
+
+
+# A SIP peering trunk over one TCP connection: both SBCs send requests on it (connection reuse) and each challenges
+# the other's, so a segment carries new requests, challenges, ACKs, retries and results of many flows at once.
+TRUNK_WEST = ("10.10.0.1", 5060)            # SBC of w.example ("west"), which opened the connection
+TRUNK_EAST = ("10.20.0.1", 5060)            # SBC of e.example ("east")
+TRUNK_WAVES = 3                             # waves of new flows on each side, one segment apart
+TRUNK_FLOWS = 46                            # new flows per wave and side (even: INVITE, odd: REGISTER)
+
+
+# Trunk messages are as short as valid SIP allows (default port, algorithm and registration interval left out,
+# Call-IDs without a host, one Via: the SBCs are B2BUAs), so that 200+ of them fit in one 64 KiB segment.
+
+def digest_short(realm, nonce_value):
+    """An RFC 2069-style challenge: no qop, no opaque, MD5 by default."""
+    return 'Digest realm="%s", nonce="%s"' % (realm, nonce_value)
+
+
+def credentials_short(username, realm, nonce_value, uri, method, password="secret"):
+    ha1, ha2 = md5("%s:%s:%s" % (username, realm, password)), md5("%s:%s" % (method, uri))
+    return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s"'
+            % (username, realm, nonce_value, uri, md5("%s:%s:%s" % (ha1, nonce_value, ha2))))
+
+
+class TrunkFlow:
+    """One INVITE or REGISTER flow through the trunk: request -> 407/401 -> [ACK] -> retry -> 200 or 403."""
+
+    def __init__(self, cap, side, wave, n):
+        self.side, self.wave, self.n = side, wave, n
+        self.method = "INVITE" if n % 2 == 0 else "REGISTER"
+        self.accepted = n % 8 != 5                      # every 8th retry is refused: wrong trunk password
+        own, peer = (TRUNK_WEST, TRUNK_EAST) if side == "w" else (TRUNK_EAST, TRUNK_WEST)
+        own_domain, self.realm = ("w.example", "e.example") if side == "w" else ("e.example", "w.example")
+        self.label = "%s%d_%02d_" % (side, wave, n)
+        self.user = "%s%d%02d" % (side, wave, n)
+        seed = (cap.name, self.label)
+        # An INVITE goes to a user of the peer's domain; a REGISTER registers the SBC's account there.
+        if self.method == "INVITE":
+            self.from_uri, self.to_uri = "sip:%s@%s" % (self.user, own_domain), "sip:%s9@%s" % (self.user, self.realm)
+            ruri = self.to_uri
+        else:
+            self.from_uri = self.to_uri = "sip:%s@%s" % (self.user, self.realm)
+            ruri = "sip:" + self.realm
+        self.cid, self.tag = token("callid", *seed, length=12), token("tag", *seed, length=8)
+        self.nonce = token("nonce", *seed, length=16)
+
+        def request(cseq, br_seed, auth=None, method=None, to_tag=None, target=None):
+            method = method or self.method
+            headers = [("Via", "SIP/2.0/TCP %s;branch=%s" % (own[0], branch(*seed, br_seed))),
+                       ("Max-Forwards", "70"), ("From", "<%s>;tag=%s" % (self.from_uri, self.tag)),
+                       ("To", "<%s>" % self.to_uri + (";tag=" + to_tag if to_tag else "")),
+                       ("Call-ID", self.cid), ("CSeq", "%d %s" % (cseq, method))]
+            if method != "ACK":
+                headers.append(("Contact", "<sip:%s@%s;transport=tcp>" % (self.user, own[0])))
+            if auth:
+                headers.append(auth)
+            return Sip("%s %s SIP/2.0" % (method, target or ruri), headers)
+
+        self.req = request(1, 1)
+        code, reason, ask, answer = ((407, "Proxy Authentication Required", "Proxy-Authenticate", "Proxy-Authorization")
+                                     if self.method == "INVITE" else (401, "Unauthorized", "WWW-Authenticate",
+                                                                      "Authorization"))
+        self.code = code
+        self.chal = response(self.req, code, reason, token("tag", *seed, "chal", length=8),
+                             [(ask, digest_short(self.realm, self.nonce))], server=None)
+        self.ack = ack_for(self.req, self.chal) if self.method == "INVITE" else None
+        self.retry = request(2, 2, (answer, credentials_short(self.user, self.realm, self.nonce, ruri, self.method,
+                                                              "secret" if self.accepted else "wrong")))
+        final_tag = token("tag", *seed, "final", length=8)
+        callee = "sip:%s9@%s;transport=tcp" % (self.user, peer[0])       # the called user, behind the peer SBC
+        if self.accepted:
+            contact = ("<%s>" % callee if self.method == "INVITE"
+                       else "<sip:%s@%s;transport=tcp>;expires=600" % (self.user, own[0]))
+            self.result = response(self.retry, 200, "OK", final_tag, [("Contact", contact)], server=None)
+        else:
+            self.result = response(self.retry, 403, "Forbidden", final_tag, server=None)
+        # The ACK of the INVITE's final response: a new transaction after a 2xx, the retry's branch after a 403.
+        self.final_ack = None
+        if self.method == "INVITE":
+            self.final_ack = (request(2, "ack2xx", method="ACK", to_tag=final_tag, target=callee) if self.accepted
+                              else ack_for(self.retry, self.result))
+
+    def messages(self, stage):
+        """(message, label) of one stage: 0 request, 1 challenge, 2 ACK and retry, 3 result."""
+        if stage == 0:
+            return [(self.req, self.label + "req")]
+        if stage == 1:
+            return [(self.chal, self.label + "chal")]
+        if stage == 2:
+            return ([(self.ack, self.label + "ack")] if self.ack else []) + [(self.retry, self.label + "retry")]
+        return [(self.result, self.label + "result")]
+
+
+@scenario("SIP peering trunk over one TCP connection (window scaling, segmentation offload): each SBC sends "
+          "%d waves of %d INVITE/REGISTER flows and challenges the other's (407/401); requests, challenges, ACKs, "
+          "retries and 200/403 results of many flows pile up in segments of up to 64 KiB, the largest with 200+ "
+          "messages: %d flows, every message linked, every 8th retry refused (403)"
+          % (TRUNK_WAVES, TRUNK_FLOWS, 2 * TRUNK_WAVES * TRUNK_FLOWS))
+def tcp_trunk_big_segments(cap):
+    conn = cap.tcp(0.0, (TRUNK_WEST[0], 39014), TRUNK_EAST, window_scale=7)
+    flows = {(side, wave): [TrunkFlow(cap, side, wave, n) for n in range(TRUNK_FLOWS)]
+             for side in "we" for wave in range(TRUNK_WAVES)}
+
+    def stage(side, wave, number):
+        return flows.get((side, wave), [None] * TRUNK_FLOWS), number
+
+    # A flow of side s born in wave w: request in s's segment w, challenge in the peer's segment w (west) or w+1
+    # (east, whose segment w comes after west's), ACK and retry one segment of s later, result one of the peer's.
+    t = 0.001
+    for k in range(TRUNK_WAVES + 2):
+        for sender in "we":
+            peer = "e" if sender == "w" else "w"
+            lag = 0 if sender == "e" else 1            # west's segment k answers east's wave k-1
+            parts = [stage(sender, k, 0), stage(sender, k - 1, 2), stage(peer, k - lag, 1), stage(peer, k - 1 - lag, 3)]
+            batch = []
+            for n in range(TRUNK_FLOWS):                # interleaved, as the flows' messages come in
+                for group, number in parts:
+                    if group[n] is not None:
+                        batch += group[n].messages(number)
+            if batch:
+                conn.send(t, sender == "w", [m for m, _ in batch], [label for _, label in batch])
+            t += 0.020
+    # The ACKs of the INVITEs' 200s and 403s are in no flow: they close the capture, one segment per side.
+    for sender in "we":
+        acks = [f.final_ack for wave in range(TRUNK_WAVES) for f in flows[(sender, wave)] if f.final_ack]
+        conn.send(t, sender == "w", acks)
+        t += 0.002
+
+    everyone = [f for group in flows.values() for f in group]
+    everyone.sort(key=lambda f: cap.marks[f.label + "chal"][:2])   # the tracker numbers flows as challenged
+    cap.trunk_flows = []                        # (flow number, TrunkFlow), for tests/stats/check_tables.py
+    for number, f in enumerate(everyone, 1):
+        expect_one_challenge(cap, number, f.code, f.label + "req", f.label + "chal", f.label + "retry",
+                             f.label + "result", 200 if f.accepted else 403, ack=f.label + "ack" if f.ack else None)
+        cap.trunk_flows.append((number, f))
+    big = [(n, count, len(data) - 14 - 20 - 20) for n, (count, (_, data)) in enumerate(zip(cap.sip_count, cap.frames), 1)
+           if count >= 200]
+    assert big, "no segment of 200+ messages"
+    cap.comments.append("Segments of 200+ SIP messages: " + ", ".join(
+        "frame %d (%d messages, %d bytes of TCP payload)" % row for row in big) + ".")
+
+
+@scenario("hostile but valid SIP over UDP hitting the analysis bounds: an ordinary REGISTER flow (no bound); a 401 "
+          "with 10 WWW-Authenticate realms (8 are examined); an INVITE flow whose Call-ID is 600 bytes (strings are "
+          "kept to 512), every message of it; a 401 with a 10,000-byte nonce and the retry echoing it: "
+          "analysis_truncated on exactly the messages past a bound, all four flows accepted")
+def analysis_bounds(cap):
+    src = ("192.168.1.10", 5060)
+    # The ordinary flow: nothing cut.
+    ua = alice()
+    cid, tag = call_id(cap.name, "plain"), token("tag", cap.name, "plain", length=8)
+    req = register(ua, cid, 1, branch(cap.name, "plain", 1), tag)
+    cap.udp(0.0, src, PROXY, req, "p_req")
+    cap.udp(0.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name, "plain"), token("tag", cap.name, "p401", length=8)),
+            "p_chal")
+    retry = register(ua, cid, 2, branch(cap.name, "plain", 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, "plain"))])
+    cap.udp(0.104, src, PROXY, retry, "p_retry")
+    cap.udp(0.110, PROXY, src, ok_register(retry, token("tag", cap.name, "p200", length=8), ua), "p_ok")
+
+    # Ten realms in one 401; the UA holds credentials for the first one only.
+    carol = UA("carol", DOMAIN, "192.168.1.11", 5060, display="Carol")
+    csrc = (carol.ip, 5060)
+    cid, tag = call_id(cap.name, "realms", carol.ip), token("tag", cap.name, "realms", length=8)
+    req = register(carol, cid, 1, branch(cap.name, "realms", 1), tag)
+    cap.udp(1.0, csrc, PROXY, req, "r_req")
+    realms = [DOMAIN] + ["site%d.example.com" % n for n in range(1, 10)]
+    chal = response(req, 401, "Unauthorized", token("tag", cap.name, "r401", length=8),
+                    [("WWW-Authenticate", challenge_header(realm, nonce(cap.name, "realms/" + realm))) for realm in realms])
+    cap.udp(1.004, PROXY, csrc, chal, "r_chal")
+    retry = register(carol, cid, 2, branch(cap.name, "realms", 2), tag,
+                     auth=[www_auth(carol, DOMAIN, nonce(cap.name, "realms/" + DOMAIN))])
+    cap.udp(1.104, csrc, PROXY, retry, "r_retry")
+    cap.udp(1.110, PROXY, csrc, ok_register(retry, token("tag", cap.name, "r200", length=8), carol), "r_ok")
+
+    # A 600-byte Call-ID: every message of the flow carries it.
+    cid, tag = "%s@192.168.1.10" % (token("long", cap.name, length=64) * 10)[:600 - len("@192.168.1.10")], \
+        token("tag", cap.name, "long", length=8)
+    assert len(cid) == 600
+    req = invite(ua, cid, 1, branch(cap.name, "long", 1), tag)
+    cap.udp(2.0, src, PROXY, req, "l_req")
+    chal = c407(req, DOMAIN, nonce(cap.name, "long"), token("tag", cap.name, "l407", length=8))
+    cap.udp(2.006, PROXY, src, chal, "l_chal")
+    cap.udp(2.007, src, PROXY, ack_for(req, chal), "l_ack")
+    retry = invite(ua, cid, 2, branch(cap.name, "long", 2), tag, auth=[proxy_auth(ua, DOMAIN, nonce(cap.name, "long"))])
+    cap.udp(2.137, src, PROXY, retry, "l_retry")
+    bob_tag = token("tag", cap.name, "bob", length=8)
+    cap.udp(3.500, PROXY, src, ok_invite(retry, bob_tag), "l_ok")
+    cap.udp(3.502, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, "ack2xx"), tag, to_uri=BOB_URI,
+                                          to_tag=bob_tag))
+
+    # A 10,000-byte nonce, echoed by the retry (one frame each: a host with a 64 KiB MTU or GRO captures it so).
+    dave = UA("dave", DOMAIN, "192.168.1.12", 5060, display="Dave")
+    dsrc = (dave.ip, 5060)
+    cid, tag = call_id(cap.name, "nonce", dave.ip), token("tag", cap.name, "nonce", length=8)
+    big = "".join(token("bignonce", cap.name, n, length=64) for n in range(157))[:10000]
+    req = register(dave, cid, 1, branch(cap.name, "nonce", 1), tag)
+    cap.udp(4.0, dsrc, PROXY, req, "n_req")
+    cap.udp(4.004, PROXY, dsrc, c401(req, DOMAIN, big, token("tag", cap.name, "n401", length=8)), "n_chal")
+    retry = register(dave, cid, 2, branch(cap.name, "nonce", 2), tag, auth=[www_auth(dave, DOMAIN, big)])
+    cap.udp(4.104, dsrc, PROXY, retry, "n_retry")
+    cap.udp(4.110, PROXY, dsrc, ok_register(retry, token("tag", cap.name, "n200", length=8), dave), "n_ok")
+
+    expect_one_challenge(cap, 1, 401, "p_req", "p_chal", "p_retry", "p_ok", 200)
+    expect_one_challenge(cap, 2, 401, "r_req", "r_chal", "r_retry", "r_ok", 200)
+    expect_one_challenge(cap, 3, 407, "l_req", "l_chal", "l_retry", "l_ok", 200, ack="l_ack")
+    expect_one_challenge(cap, 4, 401, "n_req", "n_chal", "n_retry", "n_ok", 200)
+    cap.comments.append("analysis_truncated comes from gen_pcaps.hits_analysis_bound(): a message whose Call-ID, tag, "
+                        "branch, URI, realm, nonce or username exceeds %d bytes, or with more than %d challenges or "
+                        "credentials of one kind, or more than %d Via lines." % (SA_MAX_STRING, SA_MAX_REALMS,
+                                                                                SA_MSG_MAX_VIA))
 
 
 # ---------------------------------------------------------------------------------------------
