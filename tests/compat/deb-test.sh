@@ -8,6 +8,8 @@
 # if the test is killed. So the test works whatever the host's global folder holds (the copy
 # scripts/quickstart.sh installs, this package installed for real, or nothing), and checks at the end
 # that the host's sipauth.so and package state are exactly as before.
+# With SIPAUTH_DEB_IN_PLACE=1 (tests/compat/chroot-test.sh, whose chroot is itself thrown away and allows
+# no mount namespace) it installs in place, and still checks that removing leaves the system as before.
 # Exits 77 (skipped) when not root or when mount namespaces or overlayfs are not available, unless
 # CI=true, where that is a failure.
 set -euo pipefail
@@ -17,11 +19,13 @@ skip() { echo "deb-test: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }
 # ---- inside the namespace: deb-test.sh --inside VIEW_DIR DEB NAME TARGET BUILD_DIR
 if [ "${1:-}" = --inside ]; then
     view=$2 deb=$3 name=$4 target=$5 build=$6
-    mount -t tmpfs -o mode=0755,size=4g sipauth-deb-view "$view" || exit 77
-    for d in usr etc var; do
-        mkdir "$view/$d.upper" "$view/$d.work"
-        mount -t overlay overlay -o "lowerdir=/$d,upperdir=$view/$d.upper,workdir=$view/$d.work" "/$d" || exit 77
-    done
+    if [ "${SIPAUTH_DEB_IN_PLACE:-0}" != 1 ]; then
+        mount -t tmpfs -o mode=0755,size=4g sipauth-deb-view "$view" || exit 77
+        for d in usr etc var; do
+            mkdir "$view/$d.upper" "$view/$d.work"
+            mount -t overlay overlay -o "lowerdir=/$d,upperdir=$view/$d.upper,workdir=$view/$d.work" "/$d" || exit 77
+        done
+    fi
     export DEBIAN_FRONTEND=noninteractive
 
     # --reinstall and --allow-downgrades: the package may already be installed on the host, in any version.
@@ -114,11 +118,16 @@ host_state() {
 before=$(host_state)
 echo "host before: $(tr '\n' ';' <<<"$before")"
 
-unshare --mount --propagation private true 2>/dev/null || skip "cannot make a mount namespace (unshare --mount)"
 view=$(mktemp -d /tmp/sipauth-deb-view.XXXXXX)
 status=0
-unshare --mount --propagation private "$0" --inside "$view" "$deb" "$name" "$target" "$build" || status=$?
-rmdir "$view" 2>/dev/null || true
+if [ "${SIPAUTH_DEB_IN_PLACE:-0}" = 1 ]; then
+    "$0" --inside "$view" "$deb" "$name" "$target" "$build" || status=$?
+    rm -rf "$view"
+else
+    unshare --mount --propagation private true 2>/dev/null || skip "cannot make a mount namespace (unshare --mount)"
+    unshare --mount --propagation private "$0" --inside "$view" "$deb" "$name" "$target" "$build" || status=$?
+    rmdir "$view" 2>/dev/null || true
+fi
 [ "$status" != 77 ] || skip "cannot make a throw-away view (mount namespace, tmpfs, overlayfs) to install the package in"
 
 after=$(host_state)
