@@ -76,11 +76,32 @@ txn_host(const sa_txn_t *txn)
     return txn->key_bytes + strlen(txn->key_bytes) + 1;
 }
 
+/* One challenge flow: the attempts from its first challenged request to its end, and what its verdict reads. */
 typedef struct {
-    guint32 id;
-    guint   challenges;
-    guint   nonstale_challenges;
+    sa_attempt_t *first;         /* attempt 1: its request is the flow's first request */
+    sa_attempt_t *last;          /* the latest attempt: how it ended is how the flow ended */
+    gint64   accepted_time;      /* capture time of the 2xx that accepted the last attempt's retry */
+    guint32  id;
+    guint16  challenges;
+    guint16  nonstale_challenges;
+    guint16  refusals;           /* challenges that refused the retry before them (RETRY_CHALLENGED) */
+    guint16  refreshes;          /* challenges that refreshed the nonce of the retry before them */
+    guint    looped : 1;         /* reached loop_threshold non-stale challenges */
 } sa_flow_t;
+
+/* A UA that was challenged, by network address, and the DNS queries it sent from its first challenge on. */
+typedef struct {
+    sa_key_t key;                /* the address bytes */
+    GArray  *queries;            /* sa_dns_query_t in capture order */
+    char     addr_bytes[SA_ADDR_MAX];
+} sa_dns_client_t;
+
+typedef struct {
+    gint64  time_ns;
+    guint32 frame;
+    guint16 id;
+    guint16 answered;
+} sa_dns_query_t;
 
 G_STATIC_ASSERT(SA_MAX_REALMS <= G_MAXUINT8);
 
@@ -101,7 +122,10 @@ struct sa_attempt {
     guint16    code;
     guint8     n_realms;
     guint8     n_retry_realms;
+    const char *result_reason;   /* reason phrase of the retry's final response, interned */
+    sa_dns_client_t *ua;         /* where the challenge went: the UA whose DNS a slow retry is read with */
     guint      stale : 1;
+    guint      stale_by_reason : 1; /* no stale=true, but the reason phrase says the nonce changed */
     guint      heuristic : 1;
     guint      abandoned : 1;    /* a new request without credentials came instead of a retry */
     char       hop_bytes[];      /* hop.bytes */
@@ -146,6 +170,9 @@ struct sa_tracker {
     sa_keytable_t *pending_by_nonce; /* nonce -> sa_nonce_entry_t, for retries with a new Call-ID */
     gboolean     feed_cut;       /* a bound applied while feeding the current message */
     GHashTable  *cut_msgs;       /* ids of messages a bound applied to; NULL until one does (hostile input) */
+    gint64       last_time;      /* the latest capture time fed: where the capture ends */
+    sa_keytable_t *dns_clients;  /* address -> sa_dns_client_t, the UAs challenged */
+    GPtrArray   *dns_logs;       /* every client's queries array, to free them */
 };
 
 /* Key building: inline, as every message builds one or two keys. */
@@ -224,6 +251,18 @@ span_as_kept(sa_span_t span)
     span.len = MIN(span.len, SA_MAX_STRING);
     return span;
 }
+
+/* The challenged UA of an address, created if new; NULL for an unknown address. */
+sa_dns_client_t *sa_dns_client(sa_tracker_t *tracker, sa_addr_t addr, gboolean create);
+
+/* Results (results.c, verdict.c). */
+sa_outcome_t sa_attempt_outcome(const sa_attempt_t *attempt, sa_view_t view);
+gboolean sa_attempt_is_refresh(const sa_attempt_t *attempt);
+/* Sets the flow's fields of a result (verdict, first and final frames, auth time) and, on a challenge, the
+ * finding that states the verdict. */
+void sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t view, sa_result_t *result);
+/* The UA's DNS queries between two times, into the result's dns_* fields. */
+void sa_fill_dns(const sa_dns_client_t *client, gint64 from_ns, gint64 to_ns, sa_result_t *result);
 
 /* Records that message id belongs to frame. */
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);

@@ -12,8 +12,8 @@ fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
     result->realm = attempt->n_realms > 0 ? attempt->realms[0].realm : NULL;
 }
 
-static sa_outcome_t
-attempt_outcome(const sa_attempt_t *attempt, sa_view_t view)
+sa_outcome_t
+sa_attempt_outcome(const sa_attempt_t *attempt, sa_view_t view)
 {
     const sa_txn_t *retry = attempt->retry;
     if (retry == NULL)
@@ -25,8 +25,33 @@ attempt_outcome(const sa_attempt_t *attempt, sa_view_t view)
     return retry->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
 }
 
+gboolean
+sa_attempt_is_refresh(const sa_attempt_t *attempt)
+{
+    return attempt->stale || attempt->stale_by_reason;
+}
+
+/* A retry later than the slow-retry preference: its delay, and what the UA did on DNS meanwhile. */
 static void
-fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
+fill_slow_retry(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_t *result)
+{
+    gint64 slow_ns = (gint64)tracker->config.slow_retry_s * SA_NS_PER_S;
+    if (tracker->config.slow_retry_s == 0 || result->time_to_retry_ns <= slow_ns)
+        return;
+    result->findings |= SA_FINDING_BIT(SA_FINDING_SLOW_RETRY);
+    sa_fill_dns(attempt->ua, attempt->challenge_time, attempt->retry->request_time, result);
+}
+
+static sa_again_t
+challenged_again_by(const sa_attempt_t *next)
+{
+    if (next->findings & SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED))
+        return SA_AGAIN_REFUSAL;
+    return sa_attempt_is_refresh(next) ? SA_AGAIN_REFRESH : SA_AGAIN_DOMAIN;
+}
+
+static void
+fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
 {
     const sa_txn_t *request = attempt->request;
     const sa_txn_t *retry = attempt->retry;
@@ -36,6 +61,7 @@ fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
     result->request_frame = request->request_frame;
     result->ack_frame = request->ack_frame;
     result->stale = attempt->stale;
+    result->stale_by_reason = attempt->stale_by_reason;
     result->findings = attempt->findings;
     if (request->answers)
         result->answered_code = request->answers->code;
@@ -45,20 +71,22 @@ fill_challenge(sa_result_t *result, const sa_attempt_t *attempt, sa_view_t view)
         result->time_to_retry_ns = retry->request_time - attempt->challenge_time;
         result->result_frame = retry->final_frame;
         result->result_code = retry->final_code;
+        result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
         result->username = retry->username;
+        if (retry->challenged)
+            result->again = challenged_again_by(retry->challenged);
+        fill_slow_retry(tracker, attempt, result);
     }
-    result->outcome = attempt_outcome(attempt, view);
+    result->outcome = sa_attempt_outcome(attempt, view);
     result->flow_state = SA_OUTCOME_NO_RETRY;
     if (result->outcome == SA_OUTCOME_NO_RETRY)
         result->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_RETRY);
-    if (result->outcome == SA_OUTCOME_ACCEPTED)
-        result->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_ANSWERED);
     if (view == SA_VIEW_FINAL && request->ack_frame == 0 && g_strcmp0(request->method, "INVITE") == 0)
         result->findings |= SA_FINDING_BIT(SA_FINDING_NO_ACK);
 }
 
 static void
-fill_retry(sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
+fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
 {
     const sa_attempt_t *attempt = retry->answers;
     fill_flow(result, attempt, SA_ROLE_RETRY);
@@ -73,18 +101,20 @@ fill_retry(sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
     result->heuristic = attempt->heuristic;
     result->username = retry->username;
     result->findings = retry->retry_findings;
+    result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
+    fill_slow_retry(tracker, attempt, result);
     result->flow_state = SA_OUTCOME_RETRY_UNANSWERED;
     if (view == SA_VIEW_FINAL && retry->final_frame == 0)
         result->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_UNANSWERED);
 }
 
 static gboolean
-fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t view)
+fill_request(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t view)
 {
     const sa_attempt_t *answered = txn->answers;
     const sa_attempt_t *challenged = txn->challenged;
     if (answered && !again) {
-        fill_retry(result, txn, view);
+        fill_retry(tracker, result, txn, view);
         return TRUE;
     }
     if (answered) {
@@ -107,12 +137,12 @@ fill_request(sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t
 }
 
 static gboolean
-fill_final(sa_result_t *result, const sa_txn_t *txn, sa_msg_t msg, sa_view_t view)
+fill_final(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn, sa_msg_t msg, sa_view_t view)
 {
     gboolean again = (msg & SA_MSG_KIND_MASK) == SA_MSG_FINAL_AGAIN;
     const sa_attempt_t *challenged = txn->challenged;
     if (challenged && !again) {
-        fill_challenge(result, challenged, view);
+        fill_challenge(tracker, result, challenged, view);
         return TRUE;
     }
     if (challenged) {
@@ -149,9 +179,9 @@ message_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_r
     const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
     switch ((sa_msg_kind_t)(msg & SA_MSG_KIND_MASK)) {
     case SA_MSG_REQUEST:
-        return fill_request(result, txn, FALSE, view);
+        return fill_request(tracker, result, txn, FALSE, view);
     case SA_MSG_REQUEST_AGAIN:
-        return fill_request(result, txn, TRUE, view);
+        return fill_request(tracker, result, txn, TRUE, view);
     case SA_MSG_ACK:
         fill_flow(result, txn->challenged, SA_ROLE_ACK);
         result->request_frame = txn->request_frame;
@@ -159,9 +189,24 @@ message_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_r
         return TRUE;
     case SA_MSG_FINAL:
     case SA_MSG_FINAL_AGAIN:
-        return fill_final(result, txn, msg, view);
+        return fill_final(tracker, result, txn, msg, view);
     }
     return FALSE;
+}
+
+/* The flow a message belongs to: the one its challenge opened, or the one it answers. */
+static const sa_flow_t *
+message_flow(const sa_tracker_t *tracker, sa_msg_id_t id)
+{
+    sa_msg_t msg = g_array_index(tracker->msgs, sa_msg_t, id);
+    const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
+    sa_msg_kind_t kind = (sa_msg_kind_t)(msg & SA_MSG_KIND_MASK);
+    const sa_attempt_t *attempt;
+    if (kind == SA_MSG_REQUEST || kind == SA_MSG_REQUEST_AGAIN)
+        attempt = txn->answers ? txn->answers : txn->challenged;
+    else
+        attempt = txn->challenged ? txn->challenged : txn->answers;
+    return attempt->flow;
 }
 
 gboolean
@@ -172,6 +217,7 @@ sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, s
         return FALSE;
     if (!message_result(tracker, id, view, result))
         return FALSE;
+    sa_fill_verdict(tracker, message_flow(tracker, id), view, result);
     if (sa_msg_was_cut(tracker, id))
         result->findings |= SA_FINDING_BIT(SA_FINDING_ANALYSIS_TRUNCATED);
     return TRUE;
@@ -183,7 +229,9 @@ sa_tracker_foreach_challenge(const sa_tracker_t *tracker, sa_view_t view,
 {
     for (guint i = 0; i < tracker->attempts->len; i++) {
         sa_result_t result;
-        fill_challenge(&result, g_ptr_array_index(tracker->attempts, i), view);
+        const sa_attempt_t *attempt = g_ptr_array_index(tracker->attempts, i);
+        fill_challenge(tracker, &result, attempt, view);
+        sa_fill_verdict(tracker, attempt->flow, view, &result);
         func(&result, user_data);
     }
 }
@@ -208,6 +256,18 @@ sa_outcome_name(sa_outcome_t outcome)
     SA_OUTCOMES(SA_OUTCOME_CASE)
 #undef SA_OUTCOME_CASE
     case SA_OUTCOME_NONE: break;
+    }
+    return "none";
+}
+
+const char *
+sa_verdict_name(sa_verdict_t verdict)
+{
+    switch (verdict) {
+#define SA_VERDICT_CASE(name, value, text) case SA_VERDICT_##name: return text;
+    SA_VERDICTS(SA_VERDICT_CASE)
+#undef SA_VERDICT_CASE
+    case SA_VERDICT_NONE: break;
     }
     return "none";
 }

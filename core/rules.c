@@ -22,6 +22,7 @@ sa_config_init_defaults(sa_config_t *config)
     config->retry_timeout_s = 32;
     config->loop_threshold = 3;
     config->heuristic_call_id = TRUE;
+    config->slow_retry_s = 5;
 }
 
 static gboolean
@@ -416,6 +417,19 @@ challenges_answered_realm(const sa_attempt_t *challenge, const sa_attempt_t *ans
     return FALSE;
 }
 
+/* Servers that refresh a nonce without stale=true say so in the reason phrase ("401 nonce has changed",
+ * "Stale nonce"): that is a nonce refresh, not refused credentials. */
+static gboolean
+reason_says_nonce_refresh(const char *reason)
+{
+    if (reason == NULL)
+        return FALSE;
+    for (const char *p = reason; *p; p++)
+        if (g_ascii_strncasecmp(p, "nonce", 5) == 0 || g_ascii_strncasecmp(p, "stale", 5) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 static void
 open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 {
@@ -434,6 +448,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     if ((event->status == 407 ? event->proxy_authenticate.count : event->www_authenticate.count) == 0)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);
     add_challenge_params(tracker, attempt, event);
+    attempt->ua = sa_dns_client(tracker, event->dst, TRUE);
     sa_flow_t *flow;
     if (txn->answers) {
         flow = txn->answers->flow;
@@ -441,23 +456,34 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     } else {
         flow = sa_arena_alloc0(tracker->records, sizeof *flow);
         flow->id = ++tracker->n_flows;
+        flow->first = attempt;
         attempt->number = 1;
     }
     attempt->flow = flow;
     attempt->flow_id = flow->id;
-    flow->challenges++;
-    if (!attempt->stale)
-        flow->nonstale_challenges++;
+    flow->last = attempt;
+    if (flow->challenges < G_MAXUINT16)
+        flow->challenges++;
 
+    if ((txn->answers || txn->has_credentials) && !attempt->stale && reason_says_nonce_refresh(event->reason))
+        attempt->stale_by_reason = 1;
+    gboolean refresh = attempt->stale || attempt->stale_by_reason;
+    if (!refresh && flow->nonstale_challenges < G_MAXUINT16)
+        flow->nonstale_challenges++;
     if (txn->answers || txn->has_credentials) {
-        if (attempt->stale)
+        if (refresh) {
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_STALE_NONCE);
-        else if (txn->answers && challenges_answered_realm(attempt, txn->answers))
+            flow->refreshes += flow->refreshes < G_MAXUINT16;
+        } else if (txn->answers && challenges_answered_realm(attempt, txn->answers)) {
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED);
+            flow->refusals += flow->refusals < G_MAXUINT16;
+        }
     }
-    if (!attempt->stale && tracker->config.loop_threshold > 0
-            && flow->nonstale_challenges >= tracker->config.loop_threshold)
+    if (!refresh && tracker->config.loop_threshold > 0
+            && flow->nonstale_challenges >= tracker->config.loop_threshold) {
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_CHALLENGE_LOOP);
+        flow->looped = 1;
+    }
 
     sa_keytable_insert(tracker->pending_by_hop, attempt);
 }
@@ -530,6 +556,13 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *id
     txn->final_frame = event->frame;
     txn->final_last_time = event->time_ns;
     txn->final_code = (guint16)event->status;
+    sa_attempt_t *answered = txn->answers;
+    if (answered) {
+        sa_span_t reason = { event->reason, event->reason ? strlen(event->reason) : 0 };
+        answered->result_reason = sa_intern_span(tracker, reason);
+        if (event->status < 300 && answered->flow->last == answered)
+            answered->flow->accepted_time = event->time_ns;
+    }
     if (is_tracked_challenge(tracker, event->status))
         open_attempt(tracker, txn, event);
     return add_msg(tracker, txn, SA_MSG_FINAL, FALSE);
@@ -547,6 +580,7 @@ sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event)
     if (!read_ids(event, &ids))
         return 0;
     tracker->feed_cut = event->truncated;
+    tracker->last_time = MAX(tracker->last_time, event->time_ns);
     sa_msg_id_t id = is_request ? feed_request(tracker, event, &ids)
                                 : feed_final_response(tracker, event, &ids);
     if (id != 0)

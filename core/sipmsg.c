@@ -82,6 +82,8 @@ parse_start_line(char *start, char *end, sa_event_t *event)
                 || !g_ascii_isdigit(token2[2]))
             return FALSE;
         event->status = (guint)((token2[0] - '0') * 100 + (token2[1] - '0') * 10 + (token2[2] - '0'));
+        *end = '\0';                    /* a line break, or text[len] */
+        event->reason = token3;
         return TRUE;
     }
     if (token2_len < 3 || memchr(token2 + 1, ':', token2_len - 1) == NULL
@@ -185,7 +187,7 @@ make_list_utf8(const sa_header_list_t *list)
 static void
 make_event_utf8(sa_event_t *event)
 {
-    const char **singles[] = { &event->method, &event->call_id, &event->cseq, &event->from };
+    const char **singles[] = { &event->method, &event->reason, &event->call_id, &event->cseq, &event->from };
     for (gsize i = 0; i < G_N_ELEMENTS(singles); i++)
         if (*singles[i])
             make_utf8((char *)*singles[i]);

@@ -19,6 +19,9 @@ sa_tracker_new(const sa_config_t *config)
     tracker->txn_by_key = sa_keytable_new(G_STRUCT_OFFSET(sa_txn_t, key));
     tracker->pending_by_hop = sa_keytable_new(G_STRUCT_OFFSET(sa_attempt_t, hop));
     tracker->pending_by_nonce = sa_keytable_new(G_STRUCT_OFFSET(sa_nonce_entry_t, key));
+    tracker->dns_clients = sa_keytable_new(G_STRUCT_OFFSET(sa_dns_client_t, key));
+    tracker->dns_logs = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+    tracker->last_time = G_MININT64;
     return tracker;
 }
 
@@ -27,6 +30,8 @@ sa_tracker_free(sa_tracker_t *tracker)
 {
     if (tracker == NULL)
         return;
+    sa_keytable_free(tracker->dns_clients);
+    g_ptr_array_free(tracker->dns_logs, TRUE);
     sa_keytable_free(tracker->pending_by_nonce);
     sa_keytable_free(tracker->pending_by_hop);
     sa_keytable_free(tracker->txn_by_key);

@@ -8,6 +8,7 @@
 #include "sipauth/tracker.h"
 #include "render.h"
 #include "sip_messages.h"
+#include "dns_messages.h"
 #include "stats.h"
 #include "packet-sipauth.h"
 
@@ -19,6 +20,7 @@ static sa_pref_bool_t pref_track_401;
 static guint    pref_retry_timeout;
 static guint    pref_loop_threshold;
 static sa_pref_bool_t pref_heuristic_call_id;
+static guint    pref_slow_retry;
 static sa_pref_bool_t pref_info_column = TRUE;
 
 /* Lives from a file's init routine to its cleanup routine. */
@@ -42,9 +44,12 @@ sipauth_init(void)
     config.retry_timeout_s = pref_retry_timeout;
     config.loop_threshold = pref_loop_threshold;
     config.heuristic_call_id = pref_heuristic_call_id;
+    config.slow_retry_s = pref_slow_retry;
     tracker = sa_tracker_new(&config);
     sa_render_init();
-    set_postdissector_wanted_hfids(sipauth_handle, sa_sip_messages_wanted());
+    GArray *wanted = sa_sip_messages_wanted();
+    sa_dns_messages_want(wanted);
+    set_postdissector_wanted_hfids(sipauth_handle, wanted);
 }
 
 static void
@@ -59,15 +64,20 @@ sipauth_cleanup(void)
 static void
 feed_frame(proto_tree *tree, packet_info *pinfo)
 {
+    sa_dns_messages_feed(tracker, tree, pinfo);
     field_info *const *items;
     guint n = sa_sip_messages_find(tree, &items);
     if (n == 0)
         return;
     gboolean quoted = sa_sip_messages_quoted(pinfo);
     sa_sip_message_t msg;
-    for (guint i = 0; i < n; i++)
-        if (sa_sip_message_read(pinfo, items[i], quoted, &msg))
-            sa_tracker_feed(tracker, &msg.event);
+    for (guint i = 0; i < n; i++) {
+        if (!sa_sip_message_read(pinfo, items[i], quoted, &msg))
+            continue;
+        msg.event.src = sa_frame_address(&pinfo->net_src);
+        msg.event.dst = sa_frame_address(&pinfo->net_dst);
+        sa_tracker_feed(tracker, &msg.event);
+    }
 }
 
 static int
@@ -109,6 +119,7 @@ proto_register_sipauth(void)
     pref_retry_timeout = defaults.retry_timeout_s;
     pref_loop_threshold = defaults.loop_threshold;
     pref_heuristic_call_id = defaults.heuristic_call_id;
+    pref_slow_retry = defaults.slow_retry_s;
 
     module_t *module = prefs_register_protocol(proto_sipauth, NULL);
     prefs_register_bool_preference(module, "track_401", "Follow 401 challenges",
@@ -124,6 +135,9 @@ proto_register_sipauth(void)
         "From URI, within the retry timeout", &pref_heuristic_call_id);
     prefs_register_bool_preference(module, "info_column", "Outcome tag in the Info column",
         "Append the challenge's outcome to the Info column, e.g. [auth: NO RETRY]", &pref_info_column);
+    prefs_register_uint_preference(module, "slow_retry", "Slow retry (s)",
+        "Seconds after its challenge from which an authenticated retry is slow (sipauth.slow_retry, with the "
+        "UA's DNS queries in between); 0: never", 10, &pref_slow_retry);
 
     sipauth_handle = register_dissector("sipauth", dissect_sipauth, proto_sipauth);
     register_init_routine(sipauth_init);
@@ -134,5 +148,6 @@ void
 proto_reg_handoff_sipauth(void)
 {
     sa_sip_messages_init();
+    sa_dns_messages_init();
     register_postdissector(sipauth_handle);
 }

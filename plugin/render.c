@@ -1,6 +1,7 @@
 /* Shows a tracker result: the SIPAUTH tree, its expert infos and the Info column tag. */
 #include "render.h"
 #include "ws_version.h"
+#include "sipauth/explain.h"
 
 #include <epan/expert.h>
 #include <epan/tap.h>
@@ -20,10 +21,22 @@ static int hf_sipauth_result_code = -1;
 static int hf_sipauth_time_to_retry = -1;
 static int hf_sipauth_outcome = -1;
 static int hf_sipauth_heuristic = -1;
+static int hf_sipauth_verdict = -1;
+static int hf_sipauth_first_request_frame = -1;
+static int hf_sipauth_final_frame = -1;
+static int hf_sipauth_auth_time = -1;
+static int hf_sipauth_result_reason = -1;
+static int hf_sipauth_refusals = -1;
+static int hf_sipauth_dns_queries = -1;
+static int hf_sipauth_dns_unanswered = -1;
+static int hf_sipauth_dns_frame = -1;
 
 static gint ett_sipauth = -1;
 
+/* Each finding at its own severity, and, for those above Note, a twin of the same name at Note: a finding
+ * that is a detail under its frame's verdict is shown with the twin (SPEC section 9). */
 static expert_field ei_sipauth[SA_FINDING_COUNT];
+static expert_field ei_sipauth_detail[SA_FINDING_COUNT];
 
 /* Generated from the core's one list of roles and outcomes. */
 static const value_string sipauth_role_vals[] = {
@@ -39,6 +52,21 @@ static const value_string sipauth_outcome_vals[] = {
 #undef SA_OUTCOME_VAL
     { 0, NULL }
 };
+
+static const value_string sipauth_verdict_vals[] = {
+#define SA_VERDICT_VAL(name, value, text) { SA_VERDICT_##name, text },
+    SA_VERDICTS(SA_VERDICT_VAL)
+#undef SA_VERDICT_VAL
+    { 0, NULL }
+};
+
+/* The detail twin of a finding registered above Note; nothing for one at Note or below. */
+#define SA_EI_DETAIL_ERROR(name, abbrev, group, summary) \
+        { &ei_sipauth_detail[SA_FINDING_##name], \
+          { "sipauth." abbrev, PI_##group, PI_NOTE, summary, EXPFILL } },
+#define SA_EI_DETAIL_WARN(name, abbrev, group, summary) SA_EI_DETAIL_ERROR(name, abbrev, group, summary)
+#define SA_EI_DETAIL_NOTE(name, abbrev, group, summary)
+#define SA_EI_DETAIL_CHAT(name, abbrev, group, summary)
 
 void
 sa_render_register(int proto)
@@ -83,6 +111,34 @@ sa_render_register(int proto)
         { &hf_sipauth_heuristic,
           { "Heuristic match", "sipauth.heuristic", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "Retry with a new Call-ID, matched by the nonce and realm it echoes", HFILL } },
+        { &hf_sipauth_verdict,
+          { "Verdict", "sipauth.verdict", FT_UINT8, BASE_DEC, VALS(sipauth_verdict_vals), 0x0,
+            "How the whole flow ended, the same on all its frames", HFILL } },
+        { &hf_sipauth_first_request_frame,
+          { "First request in frame", "sipauth.first_request_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, "The flow's first challenged request", HFILL } },
+        { &hf_sipauth_final_frame,
+          { "Final response in frame", "sipauth.final_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The flow's last final response: the 2xx, the last challenge or the failure", HFILL } },
+        { &hf_sipauth_auth_time,
+          { "Authentication time", "sipauth.auth_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Accepted flows: from the first request to the accepting 2xx", HFILL } },
+        { &hf_sipauth_result_reason,
+          { "Retry result reason", "sipauth.result_reason", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Reason phrase of the final response to the authenticated retry", HFILL } },
+        { &hf_sipauth_refusals,
+          { "Refusals", "sipauth.refusals", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Retries of the flow challenged again without stale=true", HFILL } },
+        { &hf_sipauth_dns_queries,
+          { "UA DNS queries before the retry", "sipauth.dns_queries", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Slow retry: DNS queries the UA sent between the challenge and its retry", HFILL } },
+        { &hf_sipauth_dns_unanswered,
+          { "Of them unanswered", "sipauth.dns_unanswered", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Slow retry: those of the UA's DNS queries no response was seen to", HFILL } },
+        { &hf_sipauth_dns_frame,
+          { "First DNS query in frame", "sipauth.dns_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "Slow retry: the UA's first DNS query after the challenge", HFILL } },
     };
     static gint *ett[] = { &ett_sipauth };
     static ei_register_info ei[] = {
@@ -91,12 +147,16 @@ sa_render_register(int proto)
           { "sipauth." abbrev, PI_##group, PI_##severity, summary, EXPFILL } },
         SA_FINDINGS(SA_EI_ENTRY)
 #undef SA_EI_ENTRY
+#define SA_EI_DETAIL_ENTRY(name, abbrev, group, severity, summary) SA_EI_DETAIL_##severity(name, abbrev, group, summary)
+        SA_FINDINGS(SA_EI_DETAIL_ENTRY)
+#undef SA_EI_DETAIL_ENTRY
     };
 
     proto_sipauth = proto;
     for (int i = 0; i < SA_FINDING_COUNT; i++) {
         expert_field unset = EI_INIT;
         ei_sipauth[i] = unset;
+        ei_sipauth_detail[i] = unset;
     }
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
@@ -169,20 +229,6 @@ tree_needed(proto_tree *tree, guint32 findings)
     return FALSE;
 }
 
-static const char *
-auth_header_name(guint code, gboolean request_side)
-{
-    if (code == 407)
-        return request_side ? "Proxy-Authorization" : "Proxy-Authenticate";
-    return request_side ? "Authorization" : "WWW-Authenticate";
-}
-
-static double
-seconds(gint64 ns)
-{
-    return (double)ns / 1e9;
-}
-
 static void
 add_frame(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 frame)
 {
@@ -190,123 +236,88 @@ add_frame(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 frame)
         proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, frame));
 }
 
-static void
+static proto_item *
 add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 value)
 {
-    if (value != 0)
-        proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
+    if (value == 0)
+        return NULL;
+    proto_item *item = proto_tree_add_uint(tree, hf, tvb, 0, 0, value);
+    proto_item_set_generated(item);
+    return item;
 }
 
-/* "frame N", or a word for a request sent before the capture started. */
-static const char *
-frame_ref(packet_info *pinfo, guint32 frame)
+static void
+add_time(proto_tree *tree, int hf, tvbuff_t *tvb, gint64 ns)
 {
-    return frame ? wmem_strdup_printf(pinfo->pool, "frame %u", frame) : "a frame before the capture";
+    nstime_t delay;
+    delay.secs = (time_t)(ns / G_GINT64_CONSTANT(1000000000));
+    delay.nsecs = (int)(ns % G_GINT64_CONSTANT(1000000000));
+    proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &delay));
 }
 
-/* One expert info per finding, each naming the frame to look at next and what to check. */
+/* sipauth.request_frame, labelled by what the request is to this message. */
+static void
+add_request_frame(proto_tree *tree, tvbuff_t *tvb, const sa_result_t *r)
+{
+    if (r->request_frame == 0)
+        return;
+    const char *label = NULL;
+    if (r->role == SA_ROLE_RESULT)
+        label = "Answers the authenticated retry in frame";
+    else if (r->role == SA_ROLE_REQUEST_RETRANSMISSION)
+        label = "Retransmission of the request in frame";
+    proto_item *item = label
+        ? proto_tree_add_uint_format(tree, hf_sipauth_request_frame, tvb, 0, 0, r->request_frame, "%s: %u", label,
+                                     r->request_frame)
+        : proto_tree_add_uint(tree, hf_sipauth_request_frame, tvb, 0, 0, r->request_frame);
+    proto_item_set_generated(item);
+}
+
+/* The expert field a finding of this result is shown with: its twin at Note when it is a detail. */
+static expert_field *
+finding_ei(sa_finding_t finding, const sa_result_t *r)
+{
+    if (sa_finding_is_detail(finding, r) && ei_sipauth_detail[finding].ei != EI_INIT_EI)
+        return &ei_sipauth_detail[finding];
+    return &ei_sipauth[finding];
+}
+
+/* One expert info per finding, with its fixed text; the frames to go to are the fields beside it. */
 static void
 add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_result_t *r)
 {
-    expert_field *ei = &ei_sipauth[finding];
-    guint code = r->challenge_code;
-    switch (finding) {
-    case SA_FINDING_MISSING_RETRY:
-        expert_add_info_format(pinfo, item, ei,
-            "No authenticated retry after this %u (request in %s): check the next %s for %s and "
-            "credential correctness",
-            code, frame_ref(pinfo, r->request_frame), r->method ? r->method : "request", auth_header_name(code, TRUE));
-        break;
-    case SA_FINDING_RETRY_CHALLENGED:
-        expert_add_info_format(pinfo, item, ei,
-            "The retry in frame %u was challenged again without stale=true: credentials refused, "
-            "check username, realm and password",
-            r->request_frame);
-        break;
-    case SA_FINDING_STALE_NONCE:
-        expert_add_info_format(pinfo, item, ei,
-            "stale=true: the nonce used in %s expired; a normal refresh, expect a retry with the new nonce",
-            frame_ref(pinfo, r->request_frame));
-        break;
-    case SA_FINDING_CHALLENGE_LOOP:
-        expert_add_info_format(pinfo, item, ei,
-            "Challenge loop: attempt %u of flow %u challenged again; the credentials keep being refused "
-            "(password, AKA keys or realm)",
-            r->attempt, r->flow);
-        break;
-    case SA_FINDING_RETRY_FAILED:
-        expert_add_info_format(pinfo, item, ei,
-            "The authenticated retry in frame %u (challenge in frame %u) ended in a failure: check the "
-            "reason phrase; a 403 usually means refused credentials",
-            r->request_frame, r->challenge_frame);
-        break;
-    case SA_FINDING_RETRY_UNANSWERED:
-        expert_add_info_format(pinfo, item, ei,
-            "No final response to this retry in the capture (challenge in frame %u)", r->challenge_frame);
-        break;
-    case SA_FINDING_WRONG_HEADER:
-        expert_add_info_format(pinfo, item, ei,
-            "Retry answers a %u (frame %u) without %s: the %s header is the one expected",
-            code, r->challenge_frame, auth_header_name(code, TRUE), auth_header_name(code, TRUE));
-        break;
-    case SA_FINDING_CSEQ_NOT_INCREMENTED:
-        expert_add_info_format(pinfo, item, ei,
-            "Retry CSeq is not above the CSeq of the challenged request in %s (RFC 3261 22.2)",
-            frame_ref(pinfo, r->request_frame));
-        break;
-    case SA_FINDING_NONCE_MISMATCH:
-        expert_add_info_format(pinfo, item, ei,
-            "Retry nonce is not the nonce challenged in frame %u: stale or reused credentials", r->challenge_frame);
-        break;
-    case SA_FINDING_REALM_MISMATCH:
-        expert_add_info_format(pinfo, item, ei,
-            "Retry realm is none of the realms challenged in frame %u", r->challenge_frame);
-        break;
-    case SA_FINDING_MISSING_CHALLENGE_HEADER:
-        expert_add_info_format(pinfo, item, ei,
-            "%u without %s: the client cannot answer this challenge", code, auth_header_name(code, FALSE));
-        break;
-    case SA_FINDING_NO_ACK:
-        expert_add_info_format(pinfo, item, ei,
-            "This %u to the INVITE in %s was never ACKed: did the client receive it?",
-            code, frame_ref(pinfo, r->request_frame));
-        break;
-    case SA_FINDING_CHALLENGE_RETRANSMITTED:
-        expert_add_info_format(pinfo, item, ei,
-            "Challenge sent again (first in frame %u): its ACK or the request retransmission was lost",
-            r->challenge_frame);
-        break;
-    case SA_FINDING_AKA_RESYNC:
-        expert_add_info_format(pinfo, item, ei,
-            "Retry carries auts: IMS AKA synchronisation failure, expect a new challenge (frame %u was answered)",
-            r->challenge_frame);
-        break;
-    case SA_FINDING_CHALLENGE_ANSWERED:
-        expert_add_info_format(pinfo, item, ei,
-            "Authentication step: retried in frame %u after %.3f s, accepted with %u in frame %u",
-            r->retry_frame, seconds(r->time_to_retry_ns), r->result_code, r->result_frame);
-        break;
-    case SA_FINDING_ANALYSIS_TRUNCATED:
-        expert_add_info(pinfo, item, ei);
-        break;
-    case SA_FINDING_COUNT:
-        break;
-    }
+    expert_add_info_format(pinfo, item, finding_ei(finding, r), "%s", sa_finding_text(finding, r));
 }
 
+/* The Info column tag of a challenge: how this step went, in the flow's terms. */
 static const char *
 info_tag(const sa_result_t *r, char *buf, gsize size)
 {
+    gboolean loop = r->verdict == SA_VERDICT_CHALLENGE_LOOP;
     switch (r->outcome) {
     case SA_OUTCOME_ACCEPTED:
     case SA_OUTCOME_REJECTED:
         snprintf(buf, size, "[auth: retried in %u, %u]", r->retry_frame, r->result_code);
         return buf;
     case SA_OUTCOME_CHALLENGED_AGAIN:
-        snprintf(buf, size, "[auth: retried in %u, challenged again]", r->retry_frame);
+        if (r->again == SA_AGAIN_REFRESH)
+            snprintf(buf, size, "[auth: retried in %u, nonce refresh]", r->retry_frame);
+        else if (r->again == SA_AGAIN_REFUSAL)
+            snprintf(buf, size, "[auth: retried in %u, REFUSED%s]", r->retry_frame, loop ? ", LOOP" : "");
+        else
+            snprintf(buf, size, "[auth: retried in %u, challenged again]", r->retry_frame);
         return buf;
     case SA_OUTCOME_NO_RETRY:
-        return "[auth: NO RETRY]";
+        if (loop || r->verdict == SA_VERDICT_REFUSED)
+            snprintf(buf, size, "[auth: %sREFUSED %ux, %s]", loop ? "LOOP, " : "", r->refusals,
+                     r->end == SA_END_CAPTURE_ENDED ? "capture ended" : "UA GAVE UP");
+        else if (r->end == SA_END_CAPTURE_ENDED)
+            snprintf(buf, size, "[auth: no retry, capture ended]");
+        else if (r->last_was_refresh)
+            snprintf(buf, size, "[auth: NO RETRY after nonce refresh]");
+        else
+            snprintf(buf, size, "[auth: NO RETRY]");
+        return buf;
     case SA_OUTCOME_RETRY_UNANSWERED:
         snprintf(buf, size, "[auth: retried in %u, NO ANSWER]", r->retry_frame);
         return buf;
@@ -322,7 +333,7 @@ info_tag(const sa_result_t *r, char *buf, gsize size)
 static void
 append_info_tag(packet_info *pinfo, const sa_result_t *r)
 {
-    char buf[64];
+    char buf[80];
     const char *tag = info_tag(r, buf, sizeof buf);
     if (tag == NULL)
         return;
@@ -330,6 +341,21 @@ append_info_tag(packet_info *pinfo, const sa_result_t *r)
     gsize len = info ? strlen(info) : 0;
     col_append_str(pinfo->cinfo, COL_INFO, len == 0 || info[len - 1] == ' ' ? "" : " ");
     col_append_str(pinfo->cinfo, COL_INFO, tag);
+}
+
+/* The flow as a whole: the verdict (with the expert infos of the frame's findings under it on a challenge),
+ * where the flow started and ended, and what the authentication cost. */
+static proto_item *
+add_verdict(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
+{
+    proto_item *verdict = add_uint(sub, hf_sipauth_verdict, tvb, r->verdict);
+    add_frame(sub, hf_sipauth_first_request_frame, tvb, r->first_request_frame);
+    add_frame(sub, hf_sipauth_final_frame, tvb, r->final_frame);
+    if (r->has_auth_time)
+        add_time(sub, hf_sipauth_auth_time, tvb, r->auth_time_ns);
+    if (r->refusals > 0)
+        add_uint(sub, hf_sipauth_refusals, tvb, r->refusals);
+    return verdict;
 }
 
 void
@@ -347,7 +373,7 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
             if (texts)
                 add_expert(pinfo, NULL, (sa_finding_t)f, r);
             else
-                expert_add_info(pinfo, NULL, &ei_sipauth[f]);
+                expert_add_info(pinfo, NULL, finding_ei((sa_finding_t)f, r));
         }
         return;
     }
@@ -358,32 +384,45 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
     if (r->role == SA_ROLE_CHALLENGE)
         proto_item_append_text(top, " %u (attempt %u), %s", r->challenge_code, r->attempt,
                                val_to_str_const(r->outcome, sipauth_outcome_vals, "?"));
+    proto_item_append_text(top, "; verdict: %s", val_to_str_const(r->verdict, sipauth_verdict_vals, "?"));
     proto_tree *sub = proto_item_add_subtree(top, ett_sipauth);
 
+    proto_item *verdict = add_verdict(sub, tvb, r);
     add_uint(sub, hf_sipauth_flow, tvb, r->flow);
     add_uint(sub, hf_sipauth_role, tvb, r->role);
     add_uint(sub, hf_sipauth_attempt, tvb, r->attempt);
     if (r->role != SA_ROLE_RESULT)
         add_uint(sub, hf_sipauth_challenge_code, tvb, r->challenge_code);
-    add_frame(sub, hf_sipauth_request_frame, tvb, r->request_frame);
+    add_request_frame(sub, tvb, r);
     add_frame(sub, hf_sipauth_challenge_frame, tvb, r->challenge_frame);
     add_frame(sub, hf_sipauth_ack_frame, tvb, r->ack_frame);
     add_frame(sub, hf_sipauth_retry_frame, tvb, r->retry_frame);
     add_frame(sub, hf_sipauth_result_frame, tvb, r->result_frame);
     if (r->role != SA_ROLE_RESULT)
         add_uint(sub, hf_sipauth_result_code, tvb, r->result_code);
-    if (r->has_time_to_retry) {
-        nstime_t delay;
-        delay.secs = (time_t)(r->time_to_retry_ns / G_GINT64_CONSTANT(1000000000));
-        delay.nsecs = (int)(r->time_to_retry_ns % G_GINT64_CONSTANT(1000000000));
-        proto_item_set_generated(proto_tree_add_time(sub, hf_sipauth_time_to_retry, tvb, 0, 0, &delay));
-    }
+    if (r->result_reason)
+        proto_item_set_generated(proto_tree_add_string(sub, hf_sipauth_result_reason, tvb, 0, 0, r->result_reason));
+    if (r->has_time_to_retry)
+        add_time(sub, hf_sipauth_time_to_retry, tvb, r->time_to_retry_ns);
     if (r->role == SA_ROLE_CHALLENGE)
         add_uint(sub, hf_sipauth_outcome, tvb, r->outcome);
     if (r->heuristic)
         proto_item_set_generated(proto_tree_add_boolean(sub, hf_sipauth_heuristic, tvb, 0, 0, TRUE));
+    if (r->findings & SA_FINDING_BIT(SA_FINDING_SLOW_RETRY)) {
+        proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_dns_queries, tvb, 0, 0, r->dns_queries));
+        if (r->dns_queries > 0) {
+            proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_dns_unanswered, tvb, 0, 0,
+                                                         r->dns_unanswered));
+            add_frame(sub, hf_sipauth_dns_frame, tvb, r->dns_frame);
+        }
+    }
 
+    /* The verdict's statement comes first; it and the details sit under the verdict item (an expert info
+     * opens its own subtree under the item it is added to). */
+    proto_item *anchor = verdict ? verdict : top;
+    if (r->statement != SA_FINDING_COUNT && (r->findings & SA_FINDING_BIT(r->statement)))
+        add_expert(pinfo, anchor, r->statement, r);
     for (int f = 0; f < SA_FINDING_COUNT; f++)
-        if (r->findings & SA_FINDING_BIT(f))
-            add_expert(pinfo, top, (sa_finding_t)f, r);
+        if ((r->findings & SA_FINDING_BIT(f)) && (sa_finding_t)f != r->statement)
+            add_expert(pinfo, anchor, (sa_finding_t)f, r);
 }

@@ -2,8 +2,11 @@
 #ifndef SIPAUTH_FINDINGS_H
 #define SIPAUTH_FINDINGS_H
 
+#include <glib.h>
+
 /*
  * X(ENUM, abbreviation suffix, expert group, expert severity, summary)
+ * The summary is the registered one; the text a frame shows is fixed per finding and case (explain.h).
  * The group and severity tokens are Wireshark's PI_* names without the prefix;
  * the tracker never uses them, the plugin pastes them onto PI_.
  */
@@ -23,7 +26,8 @@
     X(CHALLENGE_RETRANSMITTED,  "challenge_retransmitted",  SEQUENCE,      NOTE, "Challenge sent again") \
     X(AKA_RESYNC,               "aka_resync",               SEQUENCE,      NOTE, "IMS AKA synchronisation failure (auts)") \
     X(CHALLENGE_ANSWERED,       "challenge_answered",       SEQUENCE,      CHAT, "Challenge answered and accepted") \
-    X(ANALYSIS_TRUNCATED,       "analysis_truncated",       MALFORMED,     NOTE, "Analysis bound reached: part of this message was not analysed")
+    X(ANALYSIS_TRUNCATED,       "analysis_truncated",       MALFORMED,     NOTE, "Analysis bound reached: part of this message was not analysed") \
+    X(SLOW_RETRY,               "slow_retry",               SEQUENCE,      NOTE, "Authenticated retry came late")
 
 typedef enum {
 #define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,
@@ -33,5 +37,6 @@ typedef enum {
 } sa_finding_t;
 
 #define SA_FINDING_BIT(f) (1u << (f))
+G_STATIC_ASSERT(SA_FINDING_COUNT <= 32);
 
 #endif

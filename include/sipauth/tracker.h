@@ -18,9 +18,17 @@ typedef struct {
     guint    retry_timeout_s;    /* a retry that does not echo the nonce must come within this */
     guint    loop_threshold;     /* non-stale challenges in one flow that make a loop */
     gboolean heuristic_call_id;  /* link retries that use a new Call-ID */
+    guint    slow_retry_s;       /* a retry later than this after its challenge is slow; 0: never */
 } sa_config_t;
 
 void sa_config_init_defaults(sa_config_t *config);
+
+/* A network address as the capture shows it (IPv4: 4 bytes, IPv6: 16); len 0 where unknown. */
+#define SA_ADDR_MAX 16
+typedef struct {
+    const guint8 *bytes;
+    guint len;
+} sa_addr_t;
 
 /* A list of header values, one per header line, in message order. */
 typedef struct {
@@ -41,6 +49,9 @@ typedef struct {
                                       * bound, header lines past a count): its results say so */
     const char *method;              /* request method; NULL for a response */
     guint    status;                 /* response status code; 0 for a request */
+    const char *reason;              /* response reason phrase; NULL for a request */
+    sa_addr_t src;                   /* network addresses of the frame carrying the message */
+    sa_addr_t dst;
     const char *call_id;
     const char *cseq;                /* "314 INVITE" */
     const char *from;                /* From header value */
@@ -50,6 +61,16 @@ typedef struct {
     sa_header_list_t authorization;
     sa_header_list_t proxy_authorization;
 } sa_event_t;
+
+/* A DNS message: the tracker keeps the queries of UAs it challenged, to say what they did before a late
+ * retry. The client is the query's source, the response's destination. */
+typedef struct {
+    guint32   frame;
+    gint64    time_ns;
+    sa_addr_t client;
+    guint16   id;                    /* DNS transaction id */
+    gboolean  response;
+} sa_dns_event_t;
 
 /* What a query may assume about frames not fed yet. */
 typedef enum {
@@ -85,6 +106,29 @@ typedef struct {
     const char  *realm;              /* first challenged realm, or NULL */
     const char  *username;           /* username of the retry's credentials, or NULL */
     const char  *from_uri;           /* From URI of the challenged request, or NULL */
+
+    /* The flow as a whole (every message of it): one verdict, and where to look. */
+    sa_verdict_t verdict;
+    sa_finding_t statement;          /* challenge: the finding that states the verdict, shown at its own
+                                      * severity; the frame's other findings are details (at most Note).
+                                      * SA_FINDING_COUNT: none (no challenge, or nothing known yet) */
+    guint32      first_request_frame; /* the flow's first challenged request; 0 if before the capture */
+    guint32      final_frame;        /* the flow's last final response; 0 while undecided */
+    gboolean     has_auth_time;
+    gint64       auth_time_ns;       /* accepted flows: first request to the accepting 2xx */
+    guint        refusals;           /* retries of the flow challenged again in a realm they answered */
+    sa_end_t     end;                /* no retry / refused: how the last challenge was left */
+    gboolean     no_challenge_header; /* the last challenge had no authenticate header to answer */
+    gboolean     last_was_refresh;   /* the last challenge refreshed the nonce of the retry before it */
+    guint        failure_code;       /* rejected: the failing final status (rules in explain.h) */
+
+    /* This message's own step. */
+    const char  *result_reason;      /* challenge, retry: reason phrase of the retry's final response */
+    sa_again_t   again;              /* challenge challenged again: what the next challenge was */
+    gboolean     stale_by_reason;    /* stale_nonce said by the reason phrase, without stale=true */
+    guint        dns_queries;        /* slow retry: the UA's DNS queries between challenge and retry */
+    guint        dns_unanswered;     /* of which no response was seen */
+    guint32      dns_frame;          /* the first of them */
 } sa_result_t;
 
 sa_tracker_t *sa_tracker_new(const sa_config_t *config);
@@ -92,6 +136,9 @@ void sa_tracker_free(sa_tracker_t *tracker);
 
 /* Feeds messages in capture order; returns the id to query the message with later. */
 sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
+
+/* Feeds a DNS message (in capture order with the SIP messages). */
+void sa_tracker_feed_dns(sa_tracker_t *tracker, const sa_dns_event_t *event);
 
 /* The tracked messages of a frame: ids *first .. *first + count - 1; returns the count (0: none).
  * Frames are fed in increasing order on Wireshark's first pass; a frame fed again later keeps the
@@ -113,6 +160,7 @@ guint sa_tracker_flow_count(const sa_tracker_t *tracker);
 const char *sa_role_name(sa_role_t role);
 const char *sa_outcome_name(sa_outcome_t outcome);
 const char *sa_finding_abbrev(sa_finding_t finding);
+const char *sa_verdict_name(sa_verdict_t verdict);
 
 G_END_DECLS
 

@@ -1,4 +1,5 @@
-/* The roles a message plays in its flow and the outcomes of a challenge, declared once: enums and names. */
+/* The roles a message plays in its flow, the outcomes of a challenge and the verdicts of a flow, declared once:
+ * enums and names. */
 #ifndef SIPAUTH_VOCABULARY_H
 #define SIPAUTH_VOCABULARY_H
 
@@ -21,6 +22,33 @@
     X(RETRY_UNANSWERED, 5, "retry unanswered") \
     X(UNKNOWN,          6, "unknown (single pass)")
 
+/* X(ENUM, value, name): sipauth.verdict, one answer per flow (SPEC section 9). */
+#define SA_VERDICTS(X) \
+    X(ACCEPTED,               1, "accepted") \
+    X(ACCEPTED_AFTER_REFRESH, 2, "accepted after nonce refresh") \
+    X(ACCEPTED_AFTER_REFUSAL, 3, "accepted after refusal") \
+    X(REFUSED,                4, "refused") \
+    X(CHALLENGE_LOOP,         5, "challenge loop") \
+    X(NO_RETRY,               6, "no retry") \
+    X(REJECTED,               7, "rejected") \
+    X(RETRY_UNANSWERED,       8, "retry unanswered") \
+    X(RETRY_PROTECTED,        9, "retry protected") \
+    X(UNKNOWN,               10, "unknown (single pass)")
+
+/* X(ENUM, name): how a flow's last challenge was left when no retry came. */
+#define SA_ENDS(X) \
+    X(NONE,          "") \
+    X(GAVE_UP,       "the retry timeout passed without a retry") \
+    X(STARTED_OVER,  "the UA started over without credentials") \
+    X(CAPTURE_ENDED, "the capture ended within the retry timeout")
+
+/* X(ENUM, name): what a challenged-again retry's next challenge was. */
+#define SA_AGAINS(X) \
+    X(NONE,    "") \
+    X(REFUSAL, "credentials refused") \
+    X(REFRESH, "nonce refresh") \
+    X(DOMAIN,  "a further realm")
+
 typedef enum {
     SA_ROLE_NONE = 0,
 #define SA_ROLE_ENUM(name, value, text) SA_ROLE_##name = value,
@@ -34,5 +62,24 @@ typedef enum {
     SA_OUTCOMES(SA_OUTCOME_ENUM)
 #undef SA_OUTCOME_ENUM
 } sa_outcome_t;
+
+typedef enum {
+    SA_VERDICT_NONE = 0,
+#define SA_VERDICT_ENUM(name, value, text) SA_VERDICT_##name = value,
+    SA_VERDICTS(SA_VERDICT_ENUM)
+#undef SA_VERDICT_ENUM
+} sa_verdict_t;
+
+typedef enum {
+#define SA_END_ENUM(name, text) SA_END_##name,
+    SA_ENDS(SA_END_ENUM)
+#undef SA_END_ENUM
+} sa_end_t;
+
+typedef enum {
+#define SA_AGAIN_ENUM(name, text) SA_AGAIN_##name,
+    SA_AGAINS(SA_AGAIN_ENUM)
+#undef SA_AGAIN_ENUM
+} sa_again_t;
 
 #endif

@@ -67,6 +67,7 @@ sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const sc_msg_t *m
         .quoted_in_error = msg->in_icmp,
         .method = msg->method,
         .status = msg->status,
+        .reason = msg->reason,
         .call_id = msg->call_id ? msg->call_id : SC_CALL_ID,
         .cseq = cseq_value,
         .from = msg->from ? msg->from : SC_FROM,

@@ -10,6 +10,7 @@ typedef struct {
     double      at;             /* seconds since the capture started */
     const char *method;         /* request method; NULL for a response */
     guint       status;
+    const char *reason;         /* reason phrase of a response; default none */
     const char *call_id;        /* default "call-1@ua" */
     guint       cseq;           /* default 1 */
     const char *cseq_method;    /* default: method, or "INVITE" for responses */
@@ -34,7 +35,7 @@ typedef struct {
 
 /* Every field of sc_msg_t but at, X(field), so that a recording copies and compares them all:
  * the identifying strings, the authentication headers, the numbers. */
-#define SC_MSG_IDS(X) X(method) X(call_id) X(cseq_method) X(branch) X(via_host) X(via) X(from)
+#define SC_MSG_IDS(X) X(method) X(reason) X(call_id) X(cseq_method) X(branch) X(via_host) X(via) X(from)
 #define SC_MSG_AUTH(X) X(www_authenticate) X(www_authenticate2) X(proxy_authenticate) X(proxy_authenticate2) \
     X(authorization) X(proxy_authorization) X(proxy_authorization2)
 #define SC_MSG_STRINGS(X) SC_MSG_IDS(X) SC_MSG_AUTH(X)

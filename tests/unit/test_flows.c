@@ -147,7 +147,15 @@ test_challenge_loop(void)
         g_assert_cmpuint(r.flow, ==, 1);
         g_assert_cmpuint(r.attempt, ==, i + 1);
         g_assert_cmpint(sc_has(r, SA_FINDING_RETRY_CHALLENGED), ==, i > 0);
-        g_assert_cmpint(sc_has(r, SA_FINDING_CHALLENGE_LOOP), ==, i >= 2);
+        /* The loop is the flow's verdict: stated on every challenge of it once the capture is read, on
+         * the challenges from the threshold on while it is being read. */
+        g_assert_true(sc_has(r, SA_FINDING_CHALLENGE_LOOP));
+        g_assert_cmpint(r.verdict, ==, SA_VERDICT_CHALLENGE_LOOP);
+        g_assert_cmpint(r.statement, ==, SA_FINDING_CHALLENGE_LOOP);
+        g_assert_cmpuint(r.refusals, ==, 3);
+        sa_result_t so_far = sc_so_far(sc, challenges[i]);
+        g_assert_cmpint(sc_has(so_far, SA_FINDING_CHALLENGE_LOOP), ==, i >= 2);
+        g_assert_cmpint(so_far.verdict, ==, SA_VERDICT_UNKNOWN);
         g_assert_cmpint(r.outcome, ==, i < 3 ? SA_OUTCOME_CHALLENGED_AGAIN : SA_OUTCOME_NO_RETRY);
         if (i > 0)
             g_assert_cmpuint(r.request_frame, ==, retries[i - 1]);
