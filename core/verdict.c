@@ -75,7 +75,8 @@ static sa_finding_t
 gravest_of(guint32 findings)
 {
     static const sa_finding_t by_gravity[] = {
-        SA_FINDING_CHALLENGE_LOOP, SA_FINDING_RETRY_CHALLENGED, SA_FINDING_MISSING_RETRY,
+        SA_FINDING_CHALLENGE_LOOP, SA_FINDING_RETRY_CHALLENGED, SA_FINDING_MISSING_CHALLENGE_HEADER,
+        SA_FINDING_MISSING_RETRY,
         SA_FINDING_STALE_NONCE,
     };
     for (gsize i = 0; i < G_N_ELEMENTS(by_gravity); i++)

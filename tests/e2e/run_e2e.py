@@ -12,8 +12,24 @@ import sys
 import xml.etree.ElementTree as ET
 
 FIELDS = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
-          "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic")
-LABELLED = {"role", "outcome"}
+          "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic",
+          "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "result_reason",
+          "dns_queries", "dns_unanswered", "dns_frame")
+LABELLED = {"role", "outcome", "verdict"}
+TIMES = {"time_to_retry", "auth_time"}
+FINDINGS_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sipauth", "findings.h")
+SEVERITY_NAMES = {"ERROR": "error", "WARN": "warning", "NOTE": "note", "CHAT": "chat"}
+
+
+def registered_severities():
+    """{finding abbreviation: severity name} as include/sipauth/findings.h declares them."""
+    with open(FINDINGS_H, encoding="utf-8") as f:
+        text = f.read()
+    return {m.group(1): SEVERITY_NAMES[m.group(2)]
+            for m in re.finditer(r'X\(\w+,\s*"(\w+)",\s*\w+,\s*(\w+),', text)}
+
+
+REGISTERED = registered_severities()
 
 
 def parse_case(path, mode):
@@ -53,7 +69,7 @@ def parse_expectation(text):
         name, _, value = token.partition("=")
         if name == "experts":
             expected[name] = sorted(v for v in value.split(",") if v)
-        elif name == "outcome" and value == "unknown":
+        elif name in ("outcome", "verdict") and value == "unknown":
             expected[name] = "unknown_(single_pass)"
         else:
             expected[name] = value
@@ -67,8 +83,10 @@ def field_value(field):
         match = re.match(r"^[^:]*: (.*) \(\d+\)$", field.get("showname", ""))
         return match.group(1).replace(" ", "_") if match else field.get("show")
     show = field.get("show", "")
-    if short == "time_to_retry":
+    if short in TIMES:
         return show.split()[0]
+    if short == "result_reason":
+        return show.replace(" ", "_")
     if short == "heuristic":
         return "1" if show.lower() in ("1", "true") else "0"
     return show
@@ -96,11 +114,28 @@ def shown_by_plugin(pdml):
                 name = field.get("name", "")
                 if name.startswith("sipauth.") and name[len("sipauth."):] in FIELDS:
                     values[name[len("sipauth."):]] = field_value(field)
-                elif name.startswith("sipauth."):
-                    values["experts"].append(name[len("sipauth."):])
+                elif name == "_ws.expert":
+                    values["experts"].append(expert_token(field))
+                elif name.startswith("sipauth.") and name[len("sipauth."):] not in REGISTERED:
+                    values["experts"].append("unknown field " + name)
             values["experts"].sort()
             shown["%s/%d" % (frame, index)] = values
     return shown
+
+
+def expert_token(expert):
+    """The finding of an expert info, with ':severity' where it is not the finding's registered one (a
+    detail under its frame's verdict shows at Note)."""
+    finding, severity = None, None
+    for child in expert:
+        name = child.get("name", "")
+        if name.startswith("sipauth."):
+            finding = name[len("sipauth."):]
+        elif name == "_ws.expert.severity":
+            severity = child.get("showname", "").split(": ", 1)[-1].lower()
+    if finding is None:
+        return "expert of another protocol"
+    return finding if severity == REGISTERED.get(finding) else "%s:%s" % (finding, severity)
 
 
 def sort_key(key):

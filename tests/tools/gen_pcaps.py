@@ -210,6 +210,7 @@ class Capture:
         self.marks = {}             # label -> (frame number, index in frame, microseconds)
         self.messages = {}          # label -> the Sip message, to tell which ones hit an analysis bound
         self.expectations = []      # (label, fields)
+        self.verdicts = {}          # flow -> the verdict the scenario states (checked against the derived one)
         self.comments = []
         self.ip_id = {}
 
@@ -290,6 +291,17 @@ class Capture:
 
     def expect(self, label, **fields):
         self.expectations.append((label, fields))
+
+    def verdict(self, flow, name):
+        """States a flow's verdict (SPEC section 9); write_case checks that the rule gives the same."""
+        self.verdicts[flow] = name
+
+    def dns(self, t, src, dst, query_id, name, response=False, answered=True):
+        """A DNS SRV query (or its response: no answer records when not answered) over UDP port 53."""
+        flags = (0x8180 if answered else 0x8183) if response else 0x0100
+        qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
+        payload = struct.pack("!HHHHHH", query_id, flags, 1, 0, 0, 0) + qname + struct.pack("!HH", 33, 1)
+        return self.add_frame(t, self.ethernet(src[0], dst[0], self.udp_packet(src, dst, payload)))
 
     def frame_of(self, label):
         return self.marks[label][0]
@@ -373,10 +385,27 @@ class TcpConnection:
 # ---------------------------------------------------------------------------------------------
 # Writing
 
-FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", "result_frame")
+FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", "result_frame", "dns_frame")
 ORDER = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
-         "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic", "experts")
+         "retry_frame", "result_frame", "result_code", "result_reason", "time_to_retry", "outcome", "heuristic",
+         "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "dns_queries", "dns_unanswered",
+         "dns_frame", "experts")
 FINAL_VIEW_EXPERTS = {"missing_retry", "no_ack", "retry_unanswered", "challenge_answered"}
+
+# SPEC section 9: the finding that states each verdict on every challenge of the flow, and the severities
+# findings are registered with (include/sipauth/findings.h): above Note, a finding that does not state its
+# challenge's verdict shows at Note (":note" in the case files).
+STATEMENT = {"accepted": "challenge_answered", "accepted_after_nonce_refresh": "challenge_answered",
+             "accepted_after_refusal": "challenge_answered", "refused": "retry_challenged",
+             "challenge_loop": "challenge_loop", "no_retry": "missing_retry", "rejected": "retry_failed",
+             "retry_unanswered": "retry_unanswered"}
+# Single pass, undecided flow: the gravest finding the challenge already shows states what is known.
+GRAVEST = ("challenge_loop", "retry_challenged", "missing_challenge_header", "missing_retry", "stale_nonce")
+ABOVE_NOTE = {"missing_retry", "retry_challenged", "challenge_loop", "retry_failed", "retry_unanswered",
+              "wrong_header", "cseq_not_incremented", "nonce_mismatch", "realm_mismatch",
+              "missing_challenge_header", "no_ack"}
+DECIDED_SO_FAR = {"accepted", "accepted_after_nonce_refresh", "accepted_after_refusal", "rejected"}
+SLOW_RETRY_US = 5 * 1000000     # the sipauth.slow_retry default
 
 
 # The bounds of the analysis (core/tracker.c, include/sipauth/sipmsg.h): a message past one of them is analysed
@@ -432,24 +461,96 @@ def write_pcap(capture, path):
             f.write(data)
 
 
+def seconds(delta_us):
+    return "%d.%06d000" % (delta_us // 1000000, delta_us % 1000000)
+
+
+def reason_of(message):
+    """The reason phrase of a response, spaces as underscores (the case files' way)."""
+    return message.start.split(" ", 2)[2].replace(" ", "_")
+
+
 def resolve(capture, fields):
-    """Labels to frame numbers, ttr=(challenge, retry) to time_to_retry, roles with spaces to underscores."""
+    """Labels to frame numbers, ttr=(challenge, retry) to time_to_retry (and slow_retry past 5 s), the
+    retry's result label to its reason phrase, roles with spaces to underscores."""
     out = {}
     for name, value in fields.items():
-        if name in FRAME_FIELDS:
+        if name in FRAME_FIELDS and isinstance(value, str):
             out[name] = capture.frame_of(value)
         elif name == "ttr":
             delta = capture.time_of(value[1]) - capture.time_of(value[0])
-            out["time_to_retry"] = "%d.%06d000" % (delta // 1000000, delta % 1000000)
+            out["time_to_retry"] = seconds(delta)
+            if delta > SLOW_RETRY_US:
+                out.setdefault("dns_queries", 0)
+                out["experts_slow"] = True
         elif name == "experts":
             out[name] = sorted(value.split(",")) if value else []
         else:
             out[name] = value
+    if fields.get("result_frame") and out["role"] in ("challenge", "retry"):
+        out["result_reason"] = reason_of(capture.messages[fields["result_frame"]])
+    out.setdefault("experts", [])
+    if out.pop("experts_slow", False):
+        out["experts"] = sorted(out["experts"] + ["slow_retry"])
     return out
 
 
-def single_pass(frame, fields):
-    """What a single pass shows: no link to a later frame, no outcome, no final-view expert (README)."""
+def flow_verdicts(capture, resolved_rows):
+    """{flow: its verdict fields}, by SPEC section 9's rule from the flow's challenges as the scenario
+    expects them: the last attempt's outcome, read with the refusals and refreshes before it."""
+    flows = {}
+    for frame, fields in resolved_rows:
+        if fields.get("role") == "challenge":
+            flows.setdefault(int(fields["flow"]), []).append((int(fields["attempt"]), frame, fields))
+    out = {}
+    for flow, challenges in flows.items():
+        challenges.sort()
+        _, last_frame, last = challenges[-1]
+        refusals = [frame for _, frame, c in challenges if "retry_challenged" in c["experts"]]
+        refreshes = [frame for _, frame, c in challenges if "stale_nonce" in c["experts"]]
+        looped = any("challenge_loop" in c["experts"] for _, _, c in challenges)
+        outcome = last["outcome"]
+        if outcome == "accepted":
+            verdict = ("accepted_after_refusal" if refusals else
+                       "accepted_after_nonce_refresh" if refreshes else "accepted")
+        elif looped:
+            verdict = "challenge_loop"
+        elif outcome == "no_retry":
+            verdict = "refused" if "retry_challenged" in last["experts"] else "no_retry"
+        else:
+            verdict = outcome
+        declared = capture.verdicts.get(flow)
+        assert declared is None or declared.replace(" ", "_") == verdict, (capture.name, flow, declared, verdict)
+        first = challenges[0][2].get("request_frame")
+        final = last.get("result_frame") or last_frame
+        fields = {"verdict": verdict, "final_frame": final, "refusal_frames": refusals}
+        if first:
+            fields["first_request_frame"] = first
+        if verdict.startswith("accepted") and first:
+            fields["auth_time"] = seconds(capture.frames[final - 1][0] - capture.frames[first - 1][0])
+        out[flow] = fields
+    return out
+
+
+def with_verdict(fields, verdict):
+    """A message's expectation with its flow's verdict, and on a challenge the statement and the details."""
+    out = dict(fields)
+    out.update({k: v for k, v in verdict.items() if k != "refusal_frames"})
+    if verdict["refusal_frames"]:
+        out["refusals"] = len(verdict["refusal_frames"])
+    if out["role"] == "challenge":
+        statement = STATEMENT[verdict["verdict"]]
+        out["experts"] = mark_details(sorted(set(out["experts"]) | {statement}), statement)
+    return out
+
+
+def mark_details(experts, statement):
+    return sorted(e if e == statement or e not in ABOVE_NOTE else e + ":note" for e in experts)
+
+
+def single_pass(frame, fields, verdict):
+    """What a single pass shows: no link to a later frame, no outcome, no final-view expert, the verdict only
+    once a final answer decided it, refusals counted so far (README)."""
     role = fields["role"]
     if role == "request":
         return None
@@ -457,13 +558,29 @@ def single_pass(frame, fields):
         return None
     out = dict(fields)
     if role == "challenge":
-        for name in ("retry_frame", "result_frame", "result_code", "ack_frame", "time_to_retry"):
+        for name in ("retry_frame", "result_frame", "result_code", "result_reason", "ack_frame", "time_to_retry",
+                     "dns_queries", "dns_unanswered", "dns_frame"):
             out.pop(name, None)
         out["outcome"] = "unknown"
+        out["experts"] = [e for e in out["experts"] if e != "slow_retry"]
     if role == "retry":
-        out.pop("result_frame", None)
-        out.pop("result_code", None)
-    out["experts"] = [e for e in out.get("experts", []) if e not in FINAL_VIEW_EXPERTS]
+        for name in ("result_frame", "result_code", "result_reason"):
+            out.pop(name, None)
+    out["experts"] = [e for e in out["experts"] if e not in FINAL_VIEW_EXPERTS]
+    if "first_request_frame" in verdict:
+        out["first_request_frame"] = verdict["first_request_frame"]
+    refusals = sum(1 for f in verdict["refusal_frames"] if f <= frame)
+    if refusals:
+        out["refusals"] = refusals
+    if verdict["verdict"] in DECIDED_SO_FAR and verdict["final_frame"] <= frame:
+        out.update({k: v for k, v in verdict.items() if k != "refusal_frames"})
+    else:
+        out["verdict"] = "unknown"
+        out.pop("final_frame", None)
+        out.pop("auth_time", None)
+    if role == "challenge":
+        statement = next((e for e in GRAVEST if e in out["experts"]), None)
+        out["experts"] = mark_details(out["experts"], statement)
     return out
 
 
@@ -504,8 +621,12 @@ def write_case(capture, path):
         frame, index, _ = capture.marks[label]
         rows.append(((frame, index), frame, resolved))
     rows.sort(key=lambda r: r[0])
-    two_pass = keyed(capture, [(frame, resolved) for _, frame, resolved in rows])
-    single = dict(keyed(capture, [(frame, single_pass(frame, resolved)) for _, frame, resolved in rows]))
+    verdicts = flow_verdicts(capture, [(frame, resolved) for _, frame, resolved in rows])
+    assert set(capture.verdicts) <= set(verdicts), (capture.name, capture.verdicts)
+    two_pass = keyed(capture, [(frame, with_verdict(resolved, verdicts[int(resolved["flow"])]))
+                               for _, frame, resolved in rows])
+    single = dict(keyed(capture, [(frame, single_pass(frame, resolved, verdicts[int(resolved["flow"])]))
+                                  for _, frame, resolved in rows]))
     keys = [key for key, _ in two_pass]
     assert len(set(keys)) == len(keys), (capture.name, keys)
     overrides = []
