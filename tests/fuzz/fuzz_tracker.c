@@ -244,6 +244,13 @@ final_at(const state_t *st, guint32 frame, sa_result_t *out)
     return out;
 }
 
+static gboolean
+accepted_verdict(sa_verdict_t verdict)
+{
+    return verdict == SA_VERDICT_ACCEPTED || verdict == SA_VERDICT_ACCEPTED_AFTER_REFRESH
+        || verdict == SA_VERDICT_ACCEPTED_AFTER_REFUSAL;
+}
+
 /* The invariants of one result, in either view, of the message fed as frame. */
 static void
 check_result(const state_t *st, guint32 frame, const sa_result_t *r, sa_view_t view)
@@ -268,18 +275,34 @@ check_result(const state_t *st, guint32 frame, const sa_result_t *r, sa_view_t v
         CHECK(r->result_frame == 0 || r->result_frame > r->retry_frame, "result not after the retry");
         CHECK(r->result_frame == 0 || r->retry_frame != 0, "result without a retry");
         CHECK(r->ack_frame == 0 || r->ack_frame > frame, "ACK before its challenge");
+        /* missing_retry: this challenge got none, or the flow's verdict is that its last one got none. */
         gboolean missing = (r->findings & SA_FINDING_BIT(SA_FINDING_MISSING_RETRY)) != 0;
-        CHECK(missing == (r->outcome == SA_OUTCOME_NO_RETRY), "missing_retry disagrees with the outcome");
+        CHECK(missing == (r->outcome == SA_OUTCOME_NO_RETRY || r->statement == SA_FINDING_MISSING_RETRY),
+              "missing_retry disagrees with the outcome and the verdict");
         gboolean answered = (r->findings & SA_FINDING_BIT(SA_FINDING_CHALLENGE_ANSWERED)) != 0;
-        CHECK(answered == (r->outcome == SA_OUTCOME_ACCEPTED), "challenge_answered disagrees with the outcome");
+        CHECK(answered == accepted_verdict(r->verdict), "challenge_answered disagrees with the verdict");
+        CHECK(r->outcome != SA_OUTCOME_ACCEPTED || accepted_verdict(r->verdict) || view == SA_VIEW_SO_FAR,
+              "an accepted challenge in a flow not accepted");
+        /* One statement of the verdict per challenge once the verdict is known. */
+        CHECK(r->verdict == SA_VERDICT_UNKNOWN || r->statement != SA_FINDING_COUNT, "known verdict, no statement");
+        CHECK(r->statement == SA_FINDING_COUNT || (r->findings & SA_FINDING_BIT(r->statement)),
+              "the statement is not a finding of the challenge");
         CHECK((r->retry_frame != 0) == (r->outcome == SA_OUTCOME_ACCEPTED || r->outcome == SA_OUTCOME_REJECTED
                                         || r->outcome == SA_OUTCOME_CHALLENGED_AGAIN
                                         || r->outcome == SA_OUTCOME_RETRY_UNANSWERED
                                         || (r->outcome == SA_OUTCOME_UNKNOWN && r->retry_frame != 0)),
               "outcome disagrees with the retry link");
     } else {
+        CHECK(r->statement == SA_FINDING_COUNT, "a statement on a message that is no challenge");
         CHECK(r->outcome == SA_OUTCOME_NONE, "outcome on a message that is no challenge");
     }
+    /* The flow's verdict and where it started and ended. */
+    CHECK(r->verdict >= SA_VERDICT_ACCEPTED && r->verdict <= SA_VERDICT_UNKNOWN, "verdict out of range");
+    CHECK(view == SA_VIEW_SO_FAR || r->verdict != SA_VERDICT_UNKNOWN, "verdict unknown in the final view");
+    CHECK(r->first_request_frame == 0 || frame_was_fed(st, r->first_request_frame), "first request never fed");
+    CHECK(r->final_frame == 0 || frame_was_fed(st, r->final_frame), "final response never fed");
+    CHECK((r->final_frame != 0) == (r->verdict != SA_VERDICT_UNKNOWN), "final frame disagrees with the verdict");
+    CHECK(!r->has_auth_time || accepted_verdict(r->verdict), "auth time on a flow not accepted");
     if (r->role == SA_ROLE_RETRY) {
         CHECK(r->challenge_frame != 0 && r->challenge_frame < frame, "retry not after its challenge");
         CHECK(r->request_frame == 0 || r->request_frame < frame, "retry not after the challenged request");
@@ -334,6 +357,9 @@ check_result(const state_t *st, guint32 frame, const sa_result_t *r, sa_view_t v
               "challenge link does not lead to a challenge of the same flow");
         if (r->role == SA_ROLE_RETRY)
             CHECK(other->retry_frame == frame, "challenge does not name this retry");
+        CHECK(other->verdict == r->verdict && other->final_frame == r->final_frame
+              && other->first_request_frame == r->first_request_frame && other->refusals == r->refusals,
+              "one flow, two verdicts");
     }
 }
 

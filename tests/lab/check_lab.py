@@ -26,6 +26,8 @@ LINKS = {  # field: roles the linked frame must show
     "ack_frame": {"ACK"},
     "retry_frame": {"retry"},
     "result_frame": {"result", "challenge"},
+    "first_request_frame": {"request"},
+    "final_frame": {"result", "challenge"},
 }
 
 
@@ -58,11 +60,12 @@ def read_pdml(text):
                     if not fname.startswith("sipauth."):
                         continue
                     short = fname[len("sipauth."):]
-                    if short in ("role", "outcome"):
+                    if short in ("role", "outcome", "verdict"):
                         tree[short] = label(field)
-                    elif short in ("flow", "attempt", "challenge_code", "result_code") or short.endswith("_frame"):
+                    elif short in ("flow", "attempt", "challenge_code", "result_code", "refusals", "dns_queries",
+                                   "dns_unanswered") or short.endswith("_frame"):
                         tree[short] = int(field.get("show"))
-                    elif short in ("time_to_retry", "heuristic"):
+                    elif short in ("time_to_retry", "heuristic", "auth_time", "result_reason"):
                         tree[short] = field.get("show")
                     else:
                         tree["experts"].append(short)
@@ -158,7 +161,14 @@ def observe(frames):
             if name == "challenge_loop":
                 loop_flows.add(tree.get("flow"))
 
+    broken = []
     outcomes = count(t.get("outcome", "(none)") for _, t, _ in challenges)
+    flow_verdicts = {}
+    for _, tree, _ in shown:
+        flow_verdicts.setdefault(tree.get("flow"), set()).add(tree.get("verdict"))
+    for flow, seen in flow_verdicts.items():
+        if len(seen) != 1:
+            broken.append("flow %s: frames disagree on its verdict (%s)" % (flow, ", ".join(sorted(map(str, seen)))))
     observed = {
         "flows": len({t.get("flow") for _, t, _ in challenges}),
         "challenges": count("%s %s" % (t.get("challenge_code"), m) for _, t, m in challenges),
@@ -167,11 +177,11 @@ def observe(frames):
         "missing_retries": outcomes.get("no retry", 0),
         "challenge_outcomes": outcomes,
         "expert_frames": experts,
+        "verdicts": count(min(map(str, seen)) for seen in flow_verdicts.values()),
         "loop_flows": len(loop_flows),
         "challenge_retransmissions": sum(1 for _, t, _ in shown if t.get("role") == "challenge retransmission"),
     }
 
-    broken = []
     for number, tree, _ in shown:
         for field, allowed in LINKS.items():
             target = tree.get(field)
@@ -192,7 +202,7 @@ def observe(frames):
 
 def compare(truth, observed):
     problems = []
-    for key in ("flows", "challenges", "retries", "retry_results", "missing_retries", "loop_flows"):
+    for key in ("flows", "challenges", "retries", "retry_results", "missing_retries", "loop_flows", "verdicts"):
         if truth[key] != observed[key]:
             problems.append("%s: plugin %s, truth %s" % (key, observed[key], truth[key]))
     want = {k: v for k, v in truth["challenge_outcomes"].items() if v}

@@ -74,15 +74,57 @@ def read_counts(directory):
     return {k: int(v) for k, v in zip(rows[0], rows[-1]) if v.strip().isdigit()}
 
 
+def flow_verdict(attempts):
+    """SPEC section 9: the verdict of one flow of a design, from how its last attempt ended and what came before."""
+    whats = [what for _, _, what in attempts]
+    refusals = sum(1 for w in whats[:-1] if w == "challenged")
+    refreshes = sum(1 for w in whats[:-1] if w == "stale")
+    last = whats[-1]
+    if last == "accepted":
+        return "accepted after refusal" if refusals else "accepted after nonce refresh" if refreshes else "accepted"
+    if sum(1 for w in whats if w != "stale") >= LOOP_THRESHOLD:
+        return "challenge loop"
+    if last == "no retry":
+        return "refused" if len(whats) > 1 and whats[-2] == "challenged" else "no retry"
+    return "rejected"
+
+
+# The finding that states each verdict on every challenge of its flow (SPEC section 9).
+STATEMENT = {"refused": "retry_challenged", "no retry": "missing_retry", "rejected": "retry_failed"}
+
+
+def challenge_experts(attempts, verdict):
+    """The findings (of the truth file's kinds) on each challenge of one flow: its own, and the statement."""
+    out = []
+    for i, (_, _, what) in enumerate(attempts):
+        names = set()
+        if i > 0 and attempts[i - 1][2] == "challenged":
+            names.add("retry_challenged")
+        if i > 0 and attempts[i - 1][2] == "stale":
+            names.add("stale_nonce")
+        if what == "no retry":
+            names.add("missing_retry")
+        if verdict in STATEMENT:
+            names.add(STATEMENT[verdict])
+        out.append(names)
+    return out
+
+
 def summarise(groups):
     challenges, outcomes = {}, dict.fromkeys(("accepted", "challenged again", "rejected", "no retry",
                                               "retry unanswered"), 0)
     results = {"accepted": 0, "challenged again": 0, "rejected": {}, "unanswered": 0}
     experts = dict.fromkeys(("missing_retry", "retry_challenged", "stale_nonce", "retry_failed"), 0)
+    verdicts = {}
     flows = loops = retries = 0
     for design, calls in groups:
         attempts = DESIGNS[design]
         flows += calls
+        verdict = flow_verdict(attempts)
+        verdicts[verdict] = verdicts.get(verdict, 0) + calls
+        for names in challenge_experts(attempts, verdict):
+            for name in names:
+                experts[name] += calls
         if sum(1 for a in attempts if a[2] != "stale") >= LOOP_THRESHOLD:
             loops += calls
         for method, code, what in attempts:
@@ -90,7 +132,6 @@ def summarise(groups):
             challenges[key] = challenges.get(key, 0) + calls
             if what == "no retry":
                 outcomes["no retry"] += calls
-                experts["missing_retry"] += calls
                 continue
             retries += calls
             if what == "accepted":
@@ -99,12 +140,11 @@ def summarise(groups):
             elif what in ("challenged", "stale"):
                 outcomes["challenged again"] += calls
                 results["challenged again"] += calls
-                experts["stale_nonce" if what == "stale" else "retry_challenged"] += calls
             elif what.startswith("rejected:"):
                 status = what.split(":", 1)[1]
                 outcomes["rejected"] += calls
                 results["rejected"][status] = results["rejected"].get(status, 0) + calls
-                experts["retry_failed"] += calls
+                experts["retry_failed"] += calls            # on the result frame
     experts.update(dict.fromkeys(ZERO_EXPERTS, 0))
     return {
         "flows": flows,
@@ -114,6 +154,7 @@ def summarise(groups):
         "missing_retries": outcomes["no retry"],
         "challenge_outcomes": outcomes,
         "expert_frames": experts,
+        "verdicts": verdicts,
         "loop_flows": loops,
     }
 
@@ -128,7 +169,18 @@ def main():
     ap.add_argument("--transport", default="udp")
     ap.add_argument("--ua", default="sipp")
     ap.add_argument("--note", default="")
+    ap.add_argument("--refresh", action="store_true",
+                    help="OUT is an existing truth file: recompute what its design implies (after a rule change), "
+                         "keeping what SIPp counted")
     args = ap.parse_args()
+    if args.refresh:
+        with open(args.out, encoding="utf-8") as f:
+            truth = json.load(f)
+        truth.update(summarise(list(truth["design"].items())))
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(truth, f, indent=2, sort_keys=False)
+            f.write("\n")
+        return
 
     sipp = {}
     for directory in args.sipp:

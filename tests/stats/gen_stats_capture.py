@@ -234,6 +234,43 @@ def stat_table(per_flow):
     return stat
 
 
+RETRY_TIMEOUT_US = 32 * 1000000     # the sipauth.retry_timeout default
+LOOP_THRESHOLD = 3                  # the sipauth.loop_threshold default
+
+
+def again_tag(p, i):
+    """What challenge i + 1 of a flow was to the retry of challenge i: its Info tag's words (SPEC section 9)."""
+    code, realm, stale = p.challenges[i + 1]
+    if stale:
+        return "nonce refresh"
+    if realm == p.challenges[i][1]:
+        return "REFUSED, LOOP" if looped(p) else "REFUSED"
+    return "challenged again"
+
+
+def looped(p):
+    return sum(1 for _, _, stale in p.challenges if not stale) >= LOOP_THRESHOLD
+
+
+def no_retry_tag(cap, p, chal):
+    """The Info tag of a flow's last challenge when no retry came."""
+    n = len(p.challenges)
+    refusals = sum(1 for i in range(n - 1) if again_tag(p, i).startswith("REFUSED"))
+    ended = cap.frames[-1][0] - cap.time_of(p.label("chal", n - 1)) < RETRY_TIMEOUT_US
+    if looped(p) or (n > 1 and refusals and again_tag(p, n - 2).startswith("REFUSED")):
+        return "[auth: %sREFUSED %dx, %s]" % ("LOOP, " if looped(p) else "", refusals,
+                                              "capture ended" if ended else "UA GAVE UP")
+    if ended and p.key not in RESTARTED:
+        return "[auth: no retry, capture ended]"
+    if n > 1 and p.challenges[-1][2]:
+        return "[auth: NO RETRY after nonce refresh]"
+    return "[auth: NO RETRY]"
+
+
+# Flows whose UA started over with a new request without credentials: not cut by the capture's end.
+RESTARTED = {"oscar-1"}
+
+
 def flow_expectations(cap, number, p):
     """One flow's stat counters, retries, problem row (or None) and Info tags."""
     rows, retries, info = {}, [], {}
@@ -248,10 +285,10 @@ def flow_expectations(cap, number, p):
             retries.append((retry, key, cap.time_of(p.label("retry", i)) - cap.time_of(p.label("chal", i))))
         if i < n - 1:
             row["challenged_again"] += 1
-            info[chal] = "[auth: retried in %d, challenged again]" % retry
+            info[chal] = "[auth: retried in %d, %s]" % (retry, again_tag(p, i))
         elif p.end == "noretry":
             row["missing_retry"] += 1
-            info[chal] = "[auth: NO RETRY]"
+            info[chal] = no_retry_tag(cap, p, chal)
         elif p.end == "unanswered":
             row["retry_unanswered"] += 1
             info[chal] = "[auth: retried in %d, NO ANSWER]" % retry
