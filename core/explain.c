@@ -36,11 +36,11 @@ failure_text(guint status)
     return failure == SA_FAILURE_NONE ? texts[SA_FAILURE_OTHER] : texts[failure];
 }
 
-/* The verdict in words, on every challenge of the flow. */
+/* A verdict in words, on every challenge of the flow. */
 static const char *
-statement_text(const sa_result_t *r)
+statement_text(const sa_result_t *r, sa_verdict_t verdict)
 {
-    switch (r->verdict) {
+    switch (verdict) {
     case SA_VERDICT_ACCEPTED:
         return "Authentication step: the authenticated retry was accepted";
     case SA_VERDICT_ACCEPTED_AFTER_REFRESH:
@@ -54,6 +54,8 @@ statement_text(const sa_result_t *r)
                    "and password (AKA keys in IMS)";
         case SA_END_CAPTURE_ENDED:
             return "Credentials refused; the capture ended before the UA tried again";
+        case SA_END_NOT_YET:
+            return "Credentials refused; no new try seen yet (single pass: tshark -2 tells how it ended)";
         default:
             return "Credentials refused, then the UA gave up: check user name, realm and password (AKA keys "
                    "in IMS)";
@@ -63,9 +65,12 @@ statement_text(const sa_result_t *r)
     case SA_VERDICT_NO_RETRY:
         if (r->no_challenge_header)
             return "No authenticated retry: the challenge carries no authenticate header to answer";
-        if (r->last_was_refresh && r->end != SA_END_CAPTURE_ENDED)
-            return "No retry after a nonce refresh: the UA gave up or started over (without stale=true, a UA "
-                   "may take the new challenge for refused credentials)";
+        if (r->last_was_refresh && r->end == SA_END_STARTED_OVER)
+            return "No retry after a nonce refresh: the UA started over without credentials (without "
+                   "stale=true, a UA may take the new challenge for refused credentials)";
+        if (r->last_was_refresh && r->end == SA_END_GAVE_UP)
+            return "No retry after a nonce refresh: the UA gave up (without stale=true, a UA may take the new "
+                   "challenge for refused credentials)";
         switch (r->end) {
         case SA_END_STARTED_OVER:
             return "No authenticated retry: the UA started over without credentials (none configured for "
@@ -73,6 +78,8 @@ statement_text(const sa_result_t *r)
         case SA_END_CAPTURE_ENDED:
             return "No authenticated retry before the capture ended: the flow is cut by the capture, not "
                    "known to be broken";
+        case SA_END_NOT_YET:
+            return "No authenticated retry seen yet (single pass: tshark -2 tells how it ended)";
         default:
             return "No authenticated retry: the UA never answered the challenge (no credentials for this "
                    "realm, or the challenge did not reach it)";
@@ -82,6 +89,9 @@ statement_text(const sa_result_t *r)
     case SA_VERDICT_RETRY_UNANSWERED:
         if (r->end == SA_END_CAPTURE_ENDED)
             return "The authenticated retry got no final response before the capture ended";
+        if (r->end == SA_END_NOT_YET)
+            return "No final response to the authenticated retry seen yet (single pass: tshark -2 tells how it "
+                   "ended)";
         return "The authenticated retry never got a final response: the server or the path beyond it did "
                "not answer";
     case SA_VERDICT_RETRY_PROTECTED:
@@ -167,6 +177,12 @@ const char *
 sa_finding_text(sa_finding_t finding, const sa_result_t *result)
 {
     if (result->role == SA_ROLE_CHALLENGE && finding == result->statement && result->verdict != SA_VERDICT_UNKNOWN)
-        return statement_text(result);
+        return statement_text(result, result->verdict);
     return own_text(finding, result);
+}
+
+const char *
+sa_verdict_text(const sa_result_t *result)
+{
+    return statement_text(result, result->verdict_now);
 }

@@ -90,20 +90,23 @@ sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t vi
 {
     const sa_attempt_t *first = flow->first;
     const sa_attempt_t *last = flow->last;
-    sa_outcome_t outcome = sa_attempt_outcome(last, view);
-    result->verdict = verdict_of(flow, outcome, view);
+    /* The flow as it stands: what the verdict is if the capture ends here (all of it in the final view). */
+    sa_outcome_t now = sa_attempt_outcome(last, SA_VIEW_FINAL);
+    result->verdict_now = verdict_of(flow, now, SA_VIEW_FINAL);
+    result->verdict = view == SA_VIEW_FINAL ? result->verdict_now : verdict_of(flow, sa_attempt_outcome(last, view), view);
     result->first_request_frame = first->request->request_frame;
     result->refusals = flow->refusals;
     result->statement = SA_FINDING_COUNT;
-    if (result->verdict != SA_VERDICT_UNKNOWN) {
-        const sa_txn_t *retry = last->retry;
+    const sa_txn_t *retry = last->retry;
+    result->end = end_of(tracker, last, now);
+    if (view == SA_VIEW_SO_FAR && result->end == SA_END_CAPTURE_ENDED)
+        result->end = SA_END_NOT_YET;
+    result->no_challenge_header = (last->findings & SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER)) != 0;
+    result->last_was_refresh = (last->findings & SA_FINDING_BIT(SA_FINDING_STALE_NONCE)) != 0;
+    if (now == SA_OUTCOME_REJECTED)
+        result->failure_code = retry->final_code;
+    if (result->verdict != SA_VERDICT_UNKNOWN)
         result->final_frame = retry && retry->final_frame ? retry->final_frame : last->challenge_frame;
-        result->end = end_of(tracker, last, outcome);
-        result->no_challenge_header = (last->findings & SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER)) != 0;
-        result->last_was_refresh = (last->findings & SA_FINDING_BIT(SA_FINDING_STALE_NONCE)) != 0;
-        if (outcome == SA_OUTCOME_REJECTED)
-            result->failure_code = retry->final_code;
-    }
     gboolean accepted = result->verdict == SA_VERDICT_ACCEPTED || result->verdict == SA_VERDICT_ACCEPTED_AFTER_REFRESH
                      || result->verdict == SA_VERDICT_ACCEPTED_AFTER_REFUSAL;
     /* A first request sent before the capture started has no time to count from. */

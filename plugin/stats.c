@@ -13,6 +13,7 @@
 
 #include "sipauth/tracker.h"
 #include "stats.h"
+#include "sipauth/explain.h"
 
 static int sipauth_tap = -1;
 
@@ -259,7 +260,7 @@ stat_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, cons
 
 enum {
     PR_FLOW, PR_FROM, PR_USERNAME, PR_REALM, PR_METHOD, PR_CODE, PR_CHALLENGE_FRAME, PR_RETRY_FRAME,
-    PR_ATTEMPTS, PR_OUTCOME, PR_HINT, PR_COLUMNS
+    PR_ATTEMPTS, PR_OUTCOME, PR_VERDICT, PR_HINT, PR_COLUMNS
 };
 
 static stat_tap_table_item problem_columns[PR_COLUMNS] = {
@@ -273,6 +274,7 @@ static stat_tap_table_item problem_columns[PR_COLUMNS] = {
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Retry frame",     "%11u" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Attempts",        "%8u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Outcome",         "%-16s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict",         "%-16s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Hint",            "%s" },
 };
 
@@ -355,39 +357,19 @@ remove_problem_row(stat_tap_table *table, guint index)
         set_row_of(table, table->elements[i][PR_FLOW].value.uint_value, i + 1);
 }
 
-/* What an engineer should check first, by the flow's outcome so far. */
+/* The latest attempt's outcome, and the flow's verdict as it stands with the core's words for it. */
 static void
-set_outcome(stat_tap_table_item_type *row, sa_outcome_t outcome, guint code)
+set_outcome(stat_tap_table_item_type *row, const sa_result_t *r, guint code)
 {
-    char hint[160];
-    guint attempts = row[PR_ATTEMPTS].value.uint_value;
-    const char *header = row[PR_CODE].value.uint_value == 407 ? "Proxy-Authorization" : "Authorization";
-    switch (outcome) {
-    case SA_OUTCOME_NO_RETRY:
-        if (attempts > 1)
-            snprintf(hint, sizeof hint,
-                     "challenged %u times, then no retry: credentials refused, check the password", attempts);
-        else
-            snprintf(hint, sizeof hint, "check the next request for %s and credential correctness", header);
-        break;
-    case SA_OUTCOME_RETRY_UNANSWERED:
-        snprintf(hint, sizeof hint, "no final response to the retry: check the path to the server");
-        break;
-    default:
-        if (code == 403)
-            snprintf(hint, sizeof hint, "403 to the retry: credentials refused, check account and password");
-        else
-            snprintf(hint, sizeof hint, "%u to the retry: authenticated, then refused for another reason", code);
-        break;
-    }
     if (code != 0) {
         char text[48];
-        snprintf(text, sizeof text, "%s (%u)", sa_outcome_name(outcome), code);
+        snprintf(text, sizeof text, "%s (%u)", sa_outcome_name(r->flow_state), code);
         set_string(&row[PR_OUTCOME], text);
     } else {
-        set_string(&row[PR_OUTCOME], sa_outcome_name(outcome));
+        set_string(&row[PR_OUTCOME], sa_outcome_name(r->flow_state));
     }
-    set_string(&row[PR_HINT], hint);
+    set_string(&row[PR_VERDICT], sa_verdict_name(r->verdict_now));
+    set_string(&row[PR_HINT], sa_verdict_text(r));
 }
 
 static tap_packet_status
@@ -409,14 +391,14 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
         row[PR_CODE].value.uint_value = r->challenge_code;
         row[PR_ATTEMPTS].value.uint_value = r->attempt;
         set_string(&row[PR_REALM], r->realm);
-        set_outcome(row, r->flow_state, 0);
+        set_outcome(row, r, 0);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RETRY:
         if (row == NULL)
             return TAP_PACKET_DONT_REDRAW;
         row[PR_RETRY_FRAME].value.uint_value = pinfo->num;
         set_string(&row[PR_USERNAME], r->username);
-        set_outcome(row, r->flow_state, 0);
+        set_outcome(row, r, 0);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RESULT:
         if (row == NULL)
@@ -424,7 +406,7 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
         if (r->flow_state == SA_OUTCOME_ACCEPTED)
             remove_problem_row(table, (guint)index);
         else
-            set_outcome(row, r->flow_state, r->result_code);
+            set_outcome(row, r, r->result_code);
         return TAP_PACKET_REDRAW;
     default:
         return TAP_PACKET_DONT_REDRAW;

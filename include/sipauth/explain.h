@@ -37,6 +37,9 @@ sa_failure_t sa_failure_of(guint status);
  * states it (result->statement), otherwise the finding's own text for its case. Never NULL. */
 const char *sa_finding_text(sa_finding_t finding, const sa_result_t *result);
 
+/* The flow's verdict as it stands at this result (verdict_now) in words: what a table's hint says. */
+const char *sa_verdict_text(const sa_result_t *result);
+
 /* Whether a finding of this result is a detail under the frame's verdict, shown at Note at most. */
 gboolean sa_finding_is_detail(sa_finding_t finding, const sa_result_t *result);
 

@@ -109,6 +109,8 @@ typedef struct {
 
     /* The flow as a whole (every message of it): one verdict, and where to look. */
     sa_verdict_t verdict;
+    sa_verdict_t verdict_now;        /* the verdict if the capture ended at this message: the same in the final
+                                      * view; for tables that must be right at any point of a single pass */
     sa_finding_t statement;          /* challenge: the finding that states the verdict, shown at its own
                                       * severity; the frame's other findings are details (at most Note).
                                       * SA_FINDING_COUNT: none (no challenge, or nothing known yet) */
@@ -117,7 +119,8 @@ typedef struct {
     gboolean     has_auth_time;
     gint64       auth_time_ns;       /* accepted flows: first request to the accepting 2xx */
     guint        refusals;           /* retries of the flow challenged again in a realm they answered */
-    sa_end_t     end;                /* no retry / refused: how the last challenge was left */
+    sa_end_t     end;                /* no retry, refused, unanswered: how the last step was left (the end of
+                                      * the capture is where the tracker is) */
     gboolean     no_challenge_header; /* the last challenge had no authenticate header to answer */
     gboolean     last_was_refresh;   /* the last challenge refreshed the nonce of the retry before it */
     guint        failure_code;       /* rejected: the failing final status (rules in explain.h) */

@@ -40,7 +40,8 @@
     X(NONE,          "") \
     X(GAVE_UP,       "the retry timeout passed without a retry") \
     X(STARTED_OVER,  "the UA started over without credentials") \
-    X(CAPTURE_ENDED, "the capture ended within the retry timeout")
+    X(CAPTURE_ENDED, "the capture ended within the retry timeout") \
+    X(NOT_YET,       "nothing came yet (single pass: more frames may follow)")
 
 /* X(ENUM, name): what a challenged-again retry's next challenge was. */
 #define SA_AGAINS(X) \

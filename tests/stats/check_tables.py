@@ -32,7 +32,8 @@ STAT_COLUMNS = (("method", "Method"), ("code", "Code"), ("challenges", "Challeng
                 ("min", "Min retry (s)"), ("avg", "Avg retry (s)"), ("max", "Max retry (s)"))
 PROBLEM_COLUMNS = (("flow", "Flow"), ("from_uri", "From"), ("username", "Username"), ("realm", "Realm"),
                    ("method", "Method"), ("code", "Code"), ("challenge_frame", "Challenge frame"),
-                   ("retry_frame", "Retry frame"), ("attempts", "Attempts"), ("outcome", "Outcome"))
+                   ("retry_frame", "Retry frame"), ("attempts", "Attempts"), ("outcome", "Outcome"),
+                   ("verdict", "Verdict"))
 TSHARK_TIMEOUT = 120
 
 
@@ -132,11 +133,13 @@ def resolve_core(cap, stat_spec, problem_spec):
         counts.append((rows, delays))
     stat = gen_stats_capture.stat_table(counts)
     problems = []
+    verdicts = gen_pcaps.capture_verdicts(cap)
     for flow, user, username, realm, method, code, chal, retry, attempts, outcome in problem_spec:
         from_uri = user if user.startswith("sip:") else "sip:%s@%s" % (user, gen_pcaps.DOMAIN)
         problems.append(dict(flow=flow, from_uri=from_uri, username=username,
                              realm=realm, method=method, code=code, challenge_frame=cap.frame_of(chal),
-                             retry_frame=cap.frame_of(retry) if retry else 0, attempts=attempts, outcome=outcome))
+                             retry_frame=cap.frame_of(retry) if retry else 0, attempts=attempts, outcome=outcome,
+                             verdict=verdicts[flow]))
     return stat, problems
 
 

@@ -267,6 +267,16 @@ def no_retry_tag(cap, p, chal):
     return "[auth: NO RETRY]"
 
 
+def flow_verdict(p):
+    """SPEC section 9's verdict of a flow that did not end accepted."""
+    n = len(p.challenges)
+    if looped(p):
+        return "challenge loop"
+    if p.end == "noretry":
+        return "refused" if n > 1 and again_tag(p, n - 2).startswith("REFUSED") else "no retry"
+    return "retry unanswered" if p.end == "unanswered" else "rejected"
+
+
 # Flows whose UA started over with a new request without credentials: not cut by the capture's end.
 RESTARTED = {"oscar-1"}
 
@@ -303,7 +313,7 @@ def flow_expectations(cap, number, p):
             flow=number, from_uri=p.ua.aor, username=p.ua.user if p.delays else "", realm=last_realm,
             method=p.method, code=last_code, challenge_frame=cap.frame_of(p.label("chal", 0)),
             retry_frame=cap.frame_of(p.label("retry", len(p.delays) - 1)) if p.delays else 0,
-            attempts=n, outcome=outcome or "rejected (%d)" % p.end)
+            attempts=n, outcome=outcome or "rejected (%d)" % p.end, verdict=flow_verdict(p))
     return (rows, retries), problem, info
 
 

@@ -532,6 +532,12 @@ def flow_verdicts(capture, resolved_rows):
     return out
 
 
+def capture_verdicts(capture):
+    """{flow: verdict name} of a built capture, as its case file states them (for the tables' checks)."""
+    rows = [(capture.marks[label][0], resolve(capture, fields)) for label, fields in capture.expectations]
+    return {flow: v["verdict"].replace("_", " ") for flow, v in flow_verdicts(capture, rows).items()}
+
+
 def with_verdict(fields, verdict):
     """A message's expectation with its flow's verdict, and on a challenge the statement and the details."""
     out = dict(fields)

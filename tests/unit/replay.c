@@ -177,6 +177,7 @@ static const field_t fields[] = {
     FIELD(username, STRING, FALSE),
     FIELD(from_uri, FROM_URI, FALSE),
     FIELD(verdict, NUMBER, FALSE),
+    FIELD(verdict_now, NUMBER, FALSE),
     FIELD(statement, NUMBER, FALSE),
     FIELD(first_request_frame, FRAME, FALSE),
     FIELD(final_frame, FRAME, FALSE),
