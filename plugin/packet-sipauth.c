@@ -80,6 +80,18 @@ feed_frame(proto_tree *tree, packet_info *pinfo)
     }
 }
 
+/* The earlier frames of the flow this message links to: a display filter that keeps this frame keeps them
+ * for export (File > Export Specified Packets, tshark -2 -w), a challenge bringing its request along. */
+static void
+mark_linked_frames(packet_info *pinfo, const sa_result_t *r)
+{
+    const guint32 links[] = { r->first_request_frame, r->request_frame, r->challenge_frame, r->ack_frame,
+                              r->retry_frame, r->result_frame, r->final_frame };
+    for (gsize i = 0; i < G_N_ELEMENTS(links); i++)
+        if (links[i] != 0 && links[i] < pinfo->num)
+            SA_MARK_DEPENDED_UPON(pinfo, links[i]);
+}
+
 static int
 dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -99,6 +111,7 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         sa_result_t result;
         if (!sa_tracker_result(tracker, id, view, &result))
             continue;
+        mark_linked_frames(pinfo, &result);
         sa_render(tvb, pinfo, tree, &result, pref_info_column);
         if (tap)
             tap_queue_packet(sa_stats_tap(), pinfo, wmem_memdup(pinfo->pool, &result, sizeof result));

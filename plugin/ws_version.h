@@ -28,4 +28,12 @@ typedef gboolean sa_pref_bool_t;
 #define SA_STAT_GROUP_TELEPHONY REGISTER_STAT_GROUP_TELEPHONY
 #endif
 
+/* A dissector marks the frames a displayed frame depends on: through packet_info in 4.0 (a list for one
+ * dissection), through frame_data from 4.2 (a set kept with the frame). */
+#if SA_WS_AT_LEAST(4, 2)
+#define SA_MARK_DEPENDED_UPON(pinfo, frame) mark_frame_as_depended_upon((pinfo)->fd, (frame))
+#else
+#define SA_MARK_DEPENDED_UPON(pinfo, frame) mark_frame_as_depended_upon((pinfo), (frame))
+#endif
+
 #endif
