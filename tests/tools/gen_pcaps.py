@@ -789,6 +789,7 @@ def invite_407_ok(cap):
 
 @scenario("INVITE -> 407 -> ACK, then 40 s of unrelated OPTIONS keepalives: missing retry")
 def invite_407_no_retry(cap):
+    cap.verdict(1, "no retry")
     ua = alice()
     cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
     invite_challenged(cap, ua, 0.0, cid, tag, trying=False)
@@ -804,6 +805,8 @@ def invite_407_no_retry(cap):
 @scenario("REGISTER -> 401, the UA starts over with a new REGISTER (CSeq+1, no credentials) -> 401 -> retry -> 200: "
           "flow 1 is a missing retry, flow 2 is accepted")
 def register_401_no_retry_restart(cap):
+    cap.verdict(1, "no retry")
+    cap.verdict(2, "accepted")
     ua, src = alice(), ("192.168.1.10", 5060)
     cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
     req1 = register(ua, cid, 1, branch(cap.name, 1), tag)
@@ -831,6 +834,7 @@ def register_401_no_retry_restart(cap):
 @scenario("wrong password: INVITE -> 407 -> ACK, three retries each challenged again (new nonce, not stale), then "
           "the UA gives up: attempts 1-4, challenge_loop from the 3rd challenge on, the last one a missing retry")
 def invite_407_loop(cap):
+    cap.verdict(1, "challenge loop")
     ua, src = alice(), ("192.168.1.10", 5060)
     cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
     requests = {}
@@ -871,6 +875,7 @@ def invite_407_loop(cap):
 @scenario("REGISTER over TCP -> 401 -> retry -> 401 stale=true with a new nonce -> retry with the new nonce -> 200: "
           "attempt 2 is a stale-nonce refresh, not a refused password")
 def register_401_stale(cap):
+    cap.verdict(1, "accepted after nonce refresh")
     ua = alice("TCP")
     src = ("192.168.1.10", 50432)
     cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
@@ -903,6 +908,7 @@ def register_401_stale(cap):
 @scenario("INVITE -> 407 -> ACK -> retry -> 403 -> ACK: rejected, retry_failed on the 403; the ACK of the 403 "
           "is not in the flow (it acknowledges no challenge)")
 def invite_407_retry_403(cap):
+    cap.verdict(1, "rejected")
     ua, src = alice(), ("192.168.1.10", 5060)
     cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
     invite_challenged(cap, ua, 0.0, cid, tag, trying=False)
@@ -923,6 +929,7 @@ def invite_407_retry_403(cap):
 
 @scenario("REGISTER -> 401 -> retry, then no response until the end of the capture: retry unanswered")
 def register_401_retry_unanswered(cap):
+    cap.verdict(1, "retry unanswered")
     ua, src = alice(), ("192.168.1.10", 5060)
     cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
     req = register(ua, cid, 1, branch(cap.name, 1), tag)
@@ -1460,6 +1467,80 @@ def slow_retry_nonce_echo(cap):
     cap.expect("breq", flow=2, role="request", challenge_frame="bchal")
     cap.expect("bchal", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="breq",
                outcome="no_retry", experts="missing_retry")
+
+
+@scenario("a slow retry explained by DNS: REGISTER -> 401, then the UA's DNS SRV query sent five times unanswered "
+          "and a PTR query answered, the retry 17 s after the challenge -> 401 'nonce has changed' (no stale=true) -> "
+          "the UA starts over without credentials -> 401 -> retry -> 200: flow 1 no retry after a nonce refresh "
+          "(slow_retry with the UA's DNS), flow 2 accepted")
+def slow_retry_dns(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    resolver, dns_src = ("192.168.1.1", 53), ("192.168.1.10", 40053)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req1 = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req1, "req1")
+    cap.udp(0.140, PROXY, src, c401(req1, DOMAIN, nonce(cap.name, 1), token("tag", cap.name, 1, length=8)), "chal1")
+    for n, t in enumerate((0.400, 1.400, 3.400, 5.400, 9.400)):
+        number = cap.dns(t, dns_src, resolver, 0x38D3, "_sip._udp." + DOMAIN)
+        if n == 0:
+            cap.marks["dns1"] = (number, 0, 0)
+    cap.dns(17.200, dns_src, resolver, 0xAAD3, "1.0.0.127.in-addr.arpa")
+    cap.dns(17.202, resolver, dns_src, 0xAAD3, "1.0.0.127.in-addr.arpa", response=True)
+    retry = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, 1))])
+    cap.udp(17.240, src, PROXY, retry, "retry1")
+    changed = response(retry, 401, "nonce has changed", token("tag", cap.name, 2, length=8),
+                       [("WWW-Authenticate", challenge_header(DOMAIN, nonce(cap.name, 2)))])
+    cap.udp(17.390, PROXY, src, changed, "chal2")
+    req2 = register(ua, cid, 3, branch(cap.name, 3), tag)
+    cap.udp(20.000, src, PROXY, req2, "req2")
+    cap.udp(20.140, PROXY, src, c401(req2, DOMAIN, nonce(cap.name, 3), token("tag", cap.name, 3, length=8)), "chal3")
+    retry2 = register(ua, cid, 4, branch(cap.name, 4), tag, auth=[www_auth(ua, DOMAIN, nonce(cap.name, 3))])
+    cap.udp(20.300, src, PROXY, retry2, "retry2")
+    cap.udp(20.450, PROXY, src, ok_register(retry2, token("tag", cap.name, "200", length=8), ua), "ok")
+
+    cap.verdict(1, "no retry")
+    cap.verdict(2, "accepted")
+    cap.expect("req1", flow=1, role="request", challenge_frame="chal1", retry_frame="retry1")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req1",
+               retry_frame="retry1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"),
+               outcome="challenged_again", dns_queries=6, dns_unanswered=5, dns_frame="dns1")
+    cap.expect("retry1", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req1",
+               challenge_frame="chal1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"),
+               dns_queries=6, dns_unanswered=5, dns_frame="dns1")
+    cap.expect("chal2", flow=1, role="challenge", attempt=2, challenge_code=401, request_frame="retry1",
+               outcome="no_retry", experts="missing_retry,stale_nonce")
+    cap.expect("req2", flow=2, role="request", challenge_frame="chal3", retry_frame="retry2")
+    cap.expect("chal3", flow=2, role="challenge", attempt=1, challenge_code=401, request_frame="req2",
+               retry_frame="retry2", result_frame="ok", result_code=200, ttr=("chal3", "retry2"), outcome="accepted")
+    cap.expect("retry2", flow=2, role="retry", attempt=1, challenge_code=401, request_frame="req2",
+               challenge_frame="chal3", result_frame="ok", result_code=200, ttr=("chal3", "retry2"))
+    cap.expect("ok", flow=2, role="result", request_frame="retry2", challenge_frame="chal3")
+
+
+@scenario("wrong password, below the loop threshold: REGISTER -> 401 -> retry -> 401 (new nonce, no stale) -> the UA "
+          "gives up, 40 s of OPTIONS keepalives follow: refused (the UA gave up), not 'no retry'")
+def register_401_refused(cap):
+    ua, src = alice(), ("192.168.1.10", 5060)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.udp(0.004, PROXY, src, c401(req, DOMAIN, nonce(cap.name, 1), token("tag", cap.name, 1, length=8)), "chal1")
+    retry = register(ua, cid, 2, branch(cap.name, 2), tag,
+                     auth=[www_auth(ua, DOMAIN, nonce(cap.name, 1), password="wrong")])
+    cap.udp(0.120, src, PROXY, retry, "retry")
+    cap.udp(0.124, PROXY, src, c401(retry, DOMAIN, nonce(cap.name, 2), token("tag", cap.name, 2, length=8)), "chal2")
+    for n in range(4):
+        options_keepalive(cap, 10.0 * (n + 1), ua, n)
+
+    cap.verdict(1, "refused")
+    cap.expect("req", flow=1, role="request", challenge_frame="chal1", retry_frame="retry")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req",
+               retry_frame="retry", result_frame="chal2", result_code=401, ttr=("chal1", "retry"),
+               outcome="challenged_again")
+    cap.expect("retry", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req",
+               challenge_frame="chal1", result_frame="chal2", result_code=401, ttr=("chal1", "retry"))
+    cap.expect("chal2", flow=1, role="challenge", attempt=2, challenge_code=401, request_frame="retry",
+               outcome="no_retry", experts="missing_retry,retry_challenged")
 
 
 # ---------------------------------------------------------------------------------------------
