@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Checks that a display filter keeping a frame keeps the earlier frames of its flow for export: tshark -2 -Y F -w
+# writes the frames the kept ones were marked as depending on (SIPAUTH marks its flows' earlier frames).
+# Usage: check_depended.sh WRAPPER PLUGIN PCAPS_DIR
+set -euo pipefail
+wrapper=$1 plugin=$2 pcaps=$3
+work=$(mktemp -d /tmp/sipauth-depended.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod 777 "$work"
+failed=0 passed=0
+
+# times FILE [FRAMES...]: the capture times of the frames (all when none given), one per line
+times() {
+    local file=$1; shift
+    local filter=
+    [ $# -eq 0 ] || filter=$(printf 'frame.number == %s || ' "$@" | sed 's/ || $//')
+    "$wrapper" none -r "$file" ${filter:+-Y "$filter"} -T fields -e frame.time_epoch
+}
+
+# check PLUGIN|none PCAP FILTER EXPECTED-FRAMES...: the written capture holds exactly these frames of PCAP
+check() {
+    local with=$1 name=$2 filter=$3; shift 3
+    local pcap=$pcaps/$name
+    rm -f "$work/out.pcap"
+    "$wrapper" "$with" -r "$pcap" -2 -Y "$filter" -w "$work/out.pcap" >/dev/null
+    local want got
+    want=$(times "$pcap" "$@")
+    got=$(times "$work/out.pcap")
+    if [ "$want" = "$got" ]; then
+        passed=$((passed + 1)); echo "ok - $name: '$filter' writes frames $*"
+    else
+        failed=$((failed + 1)); echo "not ok - $name: '$filter' should write frames $*"
+        diff <(echo "$want") <(echo "$got") | sed 's/^/    /' || true
+    fi
+}
+
+# The last challenge of the loop (frame 11) brings its request (the retry in 10) and the flow's first request.
+check "$plugin" invite-407-loop.pcap 'sipauth.attempt == 4 && sipauth.role == 2' 1 10 11
+# The same frame kept by a SIP filter brings them too: the plugin marks whatever filter keeps the frame.
+check "$plugin" invite-407-loop.pcap 'sip.Status-Code == 407 && frame.number == 11' 1 10 11
+# A result brings its retry, the challenge it answers and the first request (not the ACK, which it does not name).
+check "$plugin" invite-407-ok.pcap 'sipauth.role == 7' 1 3 5 8
+# Without the plugin a filter keeps only its own frames.
+check none invite-407-loop.pcap 'sip.Status-Code == 407 && frame.number == 11' 11
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
