@@ -78,6 +78,23 @@ typedef enum {
     SA_VIEW_FINAL     /* the whole capture was fed */
 } sa_view_t;
 
+/* How a flow's last step was left: its challenge without a retry, or its retry without an answer. */
+typedef enum {
+    SA_END_NONE,
+    SA_END_GAVE_UP,              /* the retry timeout (Timer F for an answer) passed with nothing */
+    SA_END_STARTED_OVER,         /* a new request without credentials came instead of a retry */
+    SA_END_CAPTURE_ENDED,        /* the capture ended within that time: cut, not known to be broken */
+    SA_END_NOT_YET               /* single pass: nothing yet, more frames may follow */
+} sa_end_t;
+
+/* What a challenged-again retry's next challenge was. */
+typedef enum {
+    SA_AGAIN_NONE,
+    SA_AGAIN_REFUSAL,            /* in a realm the retry answered, without stale=true: credentials refused */
+    SA_AGAIN_REFRESH,            /* stale=true, or a reason phrase about the nonce */
+    SA_AGAIN_DOMAIN              /* only in other realms: a further authentication domain */
+} sa_again_t;
+
 /* What one message is to its flow. Frame numbers are 0 where unknown. */
 typedef struct {
     guint32      flow;               /* 1-based flow number */

@@ -35,21 +35,6 @@
     X(RETRY_PROTECTED,        9, "retry protected") \
     X(UNKNOWN,               10, "unknown (single pass)")
 
-/* X(ENUM, name): how a flow's last challenge was left when no retry came. */
-#define SA_ENDS(X) \
-    X(NONE,          "") \
-    X(GAVE_UP,       "the retry timeout passed without a retry") \
-    X(STARTED_OVER,  "the UA started over without credentials") \
-    X(CAPTURE_ENDED, "the capture ended within the retry timeout") \
-    X(NOT_YET,       "nothing came yet (single pass: more frames may follow)")
-
-/* X(ENUM, name): what a challenged-again retry's next challenge was. */
-#define SA_AGAINS(X) \
-    X(NONE,    "") \
-    X(REFUSAL, "credentials refused") \
-    X(REFRESH, "nonce refresh") \
-    X(DOMAIN,  "a further realm")
-
 typedef enum {
     SA_ROLE_NONE = 0,
 #define SA_ROLE_ENUM(name, value, text) SA_ROLE_##name = value,
@@ -70,17 +55,5 @@ typedef enum {
     SA_VERDICTS(SA_VERDICT_ENUM)
 #undef SA_VERDICT_ENUM
 } sa_verdict_t;
-
-typedef enum {
-#define SA_END_ENUM(name, text) SA_END_##name,
-    SA_ENDS(SA_END_ENUM)
-#undef SA_END_ENUM
-} sa_end_t;
-
-typedef enum {
-#define SA_AGAIN_ENUM(name, text) SA_AGAIN_##name,
-    SA_AGAINS(SA_AGAIN_ENUM)
-#undef SA_AGAIN_ENUM
-} sa_again_t;
 
 #endif
