@@ -76,23 +76,26 @@ txn_host(const sa_txn_t *txn)
     return txn->key_bytes + strlen(txn->key_bytes) + 1;
 }
 
-/* One challenge flow: the attempts from its first challenged request to its end, and what its verdict reads. */
+/* One challenge flow: the attempts from its first challenged request to its end, and what its verdict reads.
+ * 32 bytes (one per flow): the counters saturate, far beyond any loop threshold worth setting. */
+#define SA_FLOW_COUNT_MAX 4095u
 typedef struct {
     sa_attempt_t *first;         /* attempt 1: its request is the flow's first request */
     sa_attempt_t *last;          /* the latest attempt: how it ended is how the flow ended */
     gint64   accepted_time;      /* capture time of the 2xx that accepted the last attempt's retry */
     guint32  id;
-    guint16  challenges;
-    guint16  nonstale_challenges;
-    guint16  refusals;           /* challenges that refused the retry before them (RETRY_CHALLENGED) */
-    guint16  refreshes;          /* challenges that refreshed the nonce of the retry before them */
-    guint    looped : 1;         /* reached loop_threshold non-stale challenges */
+    guint32  nonstale_challenges : 12;
+    guint32  refusals : 12;      /* challenges that refused the retry before them (RETRY_CHALLENGED) */
+    guint32  refreshes : 7;      /* challenges that refreshed the nonce of the retry before them (at most 127) */
+    guint32  looped : 1;         /* reached loop_threshold non-stale challenges */
 } sa_flow_t;
+G_STATIC_ASSERT(sizeof(sa_flow_t) <= 32);
 
-/* A UA that was challenged, by network address, and the DNS queries it sent from its first challenge on. */
+/* A host that sent DNS queries, by network address, and those queries: kept only where the capture has DNS,
+ * so a SIP-only capture pays nothing; a challenged UA is found here by its request's top-Via address. */
 typedef struct {
     sa_key_t key;                /* the address bytes */
-    GArray  *queries;            /* sa_dns_query_t in capture order */
+    GArray  *queries;            /* sa_dns_query_t in capture order, the last SA_DNS_LOG_MAX at most */
     char     addr_bytes[SA_ADDR_MAX];
 } sa_dns_client_t;
 
@@ -113,6 +116,7 @@ struct sa_attempt {
     sa_txn_t  *retry;
     sa_realm_nonce_t *realms;    /* first_realm, or SA_MAX_REALMS in the arena once a second one comes */
     const char **retry_realms;   /* realms the retry had credentials for, in the arena */
+    const char *result_reason;   /* reason phrase of the retry's final response, interned */
     sa_realm_nonce_t first_realm;
     gint64     challenge_time;
     guint32    flow_id;          /* flow->id, here so that a result does not read the flow */
@@ -122,8 +126,6 @@ struct sa_attempt {
     guint16    code;
     guint8     n_realms;
     guint8     n_retry_realms;
-    const char *result_reason;   /* reason phrase of the retry's final response, interned */
-    sa_dns_client_t *ua;         /* where the challenge went: the UA whose DNS a slow retry is read with */
     guint      stale : 1;
     guint      stale_by_reason : 1; /* no stale=true, but the reason phrase says the nonce changed */
     guint      heuristic : 1;
@@ -171,7 +173,7 @@ struct sa_tracker {
     gboolean     feed_cut;       /* a bound applied while feeding the current message */
     GHashTable  *cut_msgs;       /* ids of messages a bound applied to; NULL until one does (hostile input) */
     gint64       last_time;      /* the latest capture time fed: where the capture ends */
-    sa_keytable_t *dns_clients;  /* address -> sa_dns_client_t, the UAs challenged */
+    sa_keytable_t *dns_clients;  /* address -> sa_dns_client_t, the hosts that sent DNS queries */
     GPtrArray   *dns_logs;       /* every client's queries array, to free them */
 };
 
@@ -252,8 +254,6 @@ span_as_kept(sa_span_t span)
     return span;
 }
 
-/* The challenged UA of an address, created if new; NULL for an unknown address. */
-sa_dns_client_t *sa_dns_client(sa_tracker_t *tracker, sa_addr_t addr, gboolean create);
 
 /* Results (results.c, verdict.c). */
 sa_outcome_t sa_attempt_outcome(const sa_attempt_t *attempt, sa_view_t view);
@@ -261,8 +261,9 @@ gboolean sa_attempt_is_refresh(const sa_attempt_t *attempt);
 /* Sets the flow's fields of a result (verdict, first and final frames, auth time) and, on a challenge, the
  * finding that states the verdict. */
 void sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t view, sa_result_t *result);
-/* The UA's DNS queries between two times, into the result's dns_* fields. */
-void sa_fill_dns(const sa_dns_client_t *client, gint64 from_ns, gint64 to_ns, sa_result_t *result);
+/* The DNS queries of the host at a textual address (a top-Via host) between two times, into the result's dns_*
+ * fields; nothing when the address is a name or sent no DNS. */
+void sa_fill_dns(const sa_tracker_t *tracker, const char *host, gint64 from_ns, gint64 to_ns, sa_result_t *result);
 
 /* Records that message id belongs to frame. */
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);

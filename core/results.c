@@ -39,7 +39,7 @@ fill_slow_retry(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_res
     if (tracker->config.slow_retry_s == 0 || result->time_to_retry_ns <= slow_ns)
         return;
     result->findings |= SA_FINDING_BIT(SA_FINDING_SLOW_RETRY);
-    sa_fill_dns(attempt->ua, attempt->challenge_time, attempt->retry->request_time, result);
+    sa_fill_dns(tracker, txn_host(attempt->request), attempt->challenge_time, attempt->retry->request_time, result);
 }
 
 static sa_again_t

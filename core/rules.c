@@ -448,7 +448,6 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     if ((event->status == 407 ? event->proxy_authenticate.count : event->www_authenticate.count) == 0)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);
     add_challenge_params(tracker, attempt, event);
-    attempt->ua = sa_dns_client(tracker, event->dst, TRUE);
     sa_flow_t *flow;
     if (txn->answers) {
         flow = txn->answers->flow;
@@ -462,21 +461,19 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     attempt->flow = flow;
     attempt->flow_id = flow->id;
     flow->last = attempt;
-    if (flow->challenges < G_MAXUINT16)
-        flow->challenges++;
 
     if ((txn->answers || txn->has_credentials) && !attempt->stale && reason_says_nonce_refresh(event->reason))
         attempt->stale_by_reason = 1;
     gboolean refresh = attempt->stale || attempt->stale_by_reason;
-    if (!refresh && flow->nonstale_challenges < G_MAXUINT16)
+    if (!refresh && flow->nonstale_challenges < SA_FLOW_COUNT_MAX)
         flow->nonstale_challenges++;
     if (txn->answers || txn->has_credentials) {
         if (refresh) {
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_STALE_NONCE);
-            flow->refreshes += flow->refreshes < G_MAXUINT16;
+            flow->refreshes += flow->refreshes < 127u;
         } else if (txn->answers && challenges_answered_realm(attempt, txn->answers)) {
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED);
-            flow->refusals += flow->refusals < G_MAXUINT16;
+            flow->refusals += flow->refusals < SA_FLOW_COUNT_MAX;
         }
     }
     if (!refresh && tracker->config.loop_threshold > 0

@@ -127,8 +127,9 @@ key() { xdotool key "$@"; sleep 0.5; }
 launch 'invite-407-loop' -r "$work/in/invite-407-loop.pcap" -g 8
 click 300 353            # first row of the details pane (Frame 8), given the layout of recent
 key End                  # the last top-level item: the SIPAUTH tree, added by the post-dissector
-key Right                # expand it (one level: the expert infos stay one line each)
-key Down                 # select its first field, so that the tree's red (Error) colour shows
+key Right                # expand it
+key Down                 # select its first field, the verdict, so that the tree's red (Error) colour shows
+key Right                # expand the verdict: its statement and the details under it, one line each
 shot root screenshot-details.png "${width}x700+0+0"
 quit
 

@@ -19,8 +19,9 @@ sa_dns_messages_want(GArray *wanted)
         g_array_append_val(wanted, proto_dns);
 }
 
-sa_addr_t
-sa_frame_address(const address *addr)
+/* The network address of a frame's side as the tracker takes it: IPv4 or IPv6, else empty. */
+static sa_addr_t
+frame_address(const address *addr)
 {
     sa_addr_t out = { NULL, 0 };
     if ((addr->type == AT_IPv4 && addr->len == 4) || (addr->type == AT_IPv6 && addr->len == 16)) {
@@ -49,8 +50,8 @@ sa_dns_messages_feed(sa_tracker_t *tracker, proto_tree *tree, packet_info *pinfo
         event.frame = pinfo->num;
         event.time_ns = (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
         event.id = tvb_get_ntohs(tvb, offset);
-        event.response = (tvb_get_guint8(tvb, offset + 2) & 0x80) != 0;
-        event.client = sa_frame_address(event.response ? &pinfo->net_dst : &pinfo->net_src);
+        event.response = (tvb_get_ntohs(tvb, offset + 2) & 0x8000) != 0;   /* QR */
+        event.client = frame_address(event.response ? &pinfo->net_dst : &pinfo->net_src);
         sa_tracker_feed_dns(tracker, &event);
     }
 }

@@ -14,7 +14,4 @@ void sa_dns_messages_want(GArray *wanted);
 /* Feeds every DNS message of the frame to the tracker. */
 void sa_dns_messages_feed(sa_tracker_t *tracker, proto_tree *tree, packet_info *pinfo);
 
-/* The network address of a frame's side as the tracker takes it: IPv4 or IPv6, else empty. */
-sa_addr_t sa_frame_address(const address *addr);
-
 #endif

@@ -71,13 +71,9 @@ feed_frame(proto_tree *tree, packet_info *pinfo)
         return;
     gboolean quoted = sa_sip_messages_quoted(pinfo);
     sa_sip_message_t msg;
-    for (guint i = 0; i < n; i++) {
-        if (!sa_sip_message_read(pinfo, items[i], quoted, &msg))
-            continue;
-        msg.event.src = sa_frame_address(&pinfo->net_src);
-        msg.event.dst = sa_frame_address(&pinfo->net_dst);
-        sa_tracker_feed(tracker, &msg.event);
-    }
+    for (guint i = 0; i < n; i++)
+        if (sa_sip_message_read(pinfo, items[i], quoted, &msg))
+            sa_tracker_feed(tracker, &msg.event);
 }
 
 /* The earlier frames of the flow this message links to: a display filter that keeps this frame keeps them

@@ -50,8 +50,6 @@ typedef struct {
     const char *method;              /* request method; NULL for a response */
     guint    status;                 /* response status code; 0 for a request */
     const char *reason;              /* response reason phrase; NULL for a request */
-    sa_addr_t src;                   /* network addresses of the frame carrying the message */
-    sa_addr_t dst;
     const char *call_id;
     const char *cseq;                /* "314 INVITE" */
     const char *from;                /* From header value */
@@ -62,8 +60,9 @@ typedef struct {
     sa_header_list_t proxy_authorization;
 } sa_event_t;
 
-/* A DNS message: the tracker keeps the queries of UAs it challenged, to say what they did before a late
- * retry. The client is the query's source, the response's destination. */
+/* A DNS message: the tracker keeps the queries of the hosts that send any, to say what a UA did before a late
+ * retry (the UA: the top-Via address of its challenged request). The client is the query's source, the
+ * response's destination. */
 typedef struct {
     guint32   frame;
     gint64    time_ns;
