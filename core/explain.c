@@ -1,4 +1,4 @@
-/* The texts of findings: fixed per finding and case (no frame numbers or values in them). */
+/* The texts of findings: which fixed text (explain.h) a finding of a result is shown with. */
 #include "sipauth/explain.h"
 
 sa_failure_t
@@ -24,147 +24,114 @@ sa_failure_of(guint status)
     }
 }
 
-static const char *
+static sa_text_t
 failure_text(guint status)
 {
-    static const char *const texts[] = {
-#define SA_FAILURE_TEXT(name, text) text,
-        SA_FAILURES(SA_FAILURE_TEXT)
-#undef SA_FAILURE_TEXT
-    };
-    sa_failure_t failure = sa_failure_of(status);
-    return failure == SA_FAILURE_NONE ? texts[SA_FAILURE_OTHER] : texts[failure];
+    switch (sa_failure_of(status)) {
+    case SA_FAILURE_FORBIDDEN: return SA_TEXT_FAILED_FORBIDDEN;
+    case SA_FAILURE_ROUTING:   return SA_TEXT_FAILED_ROUTING;
+    case SA_FAILURE_NOT_AUTH:  return SA_TEXT_FAILED_NOT_AUTH;
+    case SA_FAILURE_INTERVAL:  return SA_TEXT_FAILED_INTERVAL;
+    case SA_FAILURE_SECURITY:  return SA_TEXT_FAILED_SECURITY;
+    case SA_FAILURE_TIMEOUT:   return SA_TEXT_FAILED_TIMEOUT;
+    case SA_FAILURE_SERVER:    return SA_TEXT_FAILED_SERVER;
+    case SA_FAILURE_NONE:
+    case SA_FAILURE_OTHER:     break;
+    }
+    return SA_TEXT_FAILED_OTHER;
+}
+
+static sa_text_t
+no_retry_text(const sa_result_t *r)
+{
+    if (r->no_challenge_header)
+        return SA_TEXT_NO_RETRY_NO_HEADER;
+    switch (r->end) {
+    case SA_END_STARTED_OVER:
+        return r->last_was_refresh ? SA_TEXT_NO_RETRY_REFRESH_STARTED_OVER : SA_TEXT_NO_RETRY_STARTED_OVER;
+    case SA_END_CAPTURE_ENDED:
+        return SA_TEXT_NO_RETRY_CAPTURE_END;
+    case SA_END_NOT_YET:
+        return SA_TEXT_NO_RETRY_NOT_YET;
+    default:
+        return r->last_was_refresh ? SA_TEXT_NO_RETRY_REFRESH_GAVE_UP : SA_TEXT_NO_RETRY_GAVE_UP;
+    }
 }
 
 /* A verdict in words, on every challenge of the flow. */
-static const char *
+static sa_text_t
 statement_text(const sa_result_t *r, sa_verdict_t verdict)
 {
     switch (verdict) {
     case SA_VERDICT_ACCEPTED:
-        return "Authentication step: the authenticated retry was accepted";
+        return SA_TEXT_ACCEPTED;
     case SA_VERDICT_ACCEPTED_AFTER_REFRESH:
-        return "Authentication step: accepted after a nonce refresh";
+        return SA_TEXT_ACCEPTED_REFRESH;
     case SA_VERDICT_ACCEPTED_AFTER_REFUSAL:
-        return "Accepted after refused credentials: a later retry got them right (count in sipauth.refusals)";
+        return SA_TEXT_ACCEPTED_REFUSAL;
     case SA_VERDICT_REFUSED:
         switch (r->end) {
-        case SA_END_STARTED_OVER:
-            return "Credentials refused, then the UA started over without credentials: check user name, realm "
-                   "and password (AKA keys in IMS)";
-        case SA_END_CAPTURE_ENDED:
-            return "Credentials refused; the capture ended before the UA tried again";
-        case SA_END_NOT_YET:
-            return "Credentials refused; no new try seen yet (single pass: tshark -2 tells how it ended)";
-        default:
-            return "Credentials refused, then the UA gave up: check user name, realm and password (AKA keys "
-                   "in IMS)";
+        case SA_END_STARTED_OVER:  return SA_TEXT_REFUSED_STARTED_OVER;
+        case SA_END_CAPTURE_ENDED: return SA_TEXT_REFUSED_CAPTURE_END;
+        case SA_END_NOT_YET:       return SA_TEXT_REFUSED_NOT_YET;
+        default:                   return SA_TEXT_REFUSED_GAVE_UP;
         }
     case SA_VERDICT_CHALLENGE_LOOP:
-        return "Challenge loop: the credentials were refused again and again (password, AKA keys or realm)";
+        return SA_TEXT_LOOP;
     case SA_VERDICT_NO_RETRY:
-        if (r->no_challenge_header)
-            return "No authenticated retry: the challenge carries no authenticate header to answer";
-        if (r->last_was_refresh && r->end == SA_END_STARTED_OVER)
-            return "No retry after a nonce refresh: the UA started over without credentials (without "
-                   "stale=true, a UA may take the new challenge for refused credentials)";
-        if (r->last_was_refresh && r->end == SA_END_GAVE_UP)
-            return "No retry after a nonce refresh: the UA gave up (without stale=true, a UA may take the new "
-                   "challenge for refused credentials)";
-        switch (r->end) {
-        case SA_END_STARTED_OVER:
-            return "No authenticated retry: the UA started over without credentials (none configured for "
-                   "this realm?)";
-        case SA_END_CAPTURE_ENDED:
-            return "No authenticated retry before the capture ended: the flow is cut by the capture, not "
-                   "known to be broken";
-        case SA_END_NOT_YET:
-            return "No authenticated retry seen yet (single pass: tshark -2 tells how it ended)";
-        default:
-            return "No authenticated retry: the UA never answered the challenge (no credentials for this "
-                   "realm, or the challenge did not reach it)";
-        }
+        return no_retry_text(r);
     case SA_VERDICT_REJECTED:
         return failure_text(r->failure_code);
     case SA_VERDICT_RETRY_UNANSWERED:
         if (r->end == SA_END_CAPTURE_ENDED)
-            return "The authenticated retry got no final response before the capture ended";
-        if (r->end == SA_END_NOT_YET)
-            return "No final response to the authenticated retry seen yet (single pass: tshark -2 tells how it "
-                   "ended)";
-        return "The authenticated retry never got a final response: the server or the path beyond it did "
-               "not answer";
+            return SA_TEXT_UNANSWERED_CAPTURE_END;
+        return r->end == SA_END_NOT_YET ? SA_TEXT_UNANSWERED_NOT_YET : SA_TEXT_UNANSWERED;
     case SA_VERDICT_RETRY_PROTECTED:
-        return "The authenticated retry went inside IPsec: its result is not visible in this capture";
+        return SA_TEXT_PROTECTED;
     case SA_VERDICT_UNKNOWN:
     case SA_VERDICT_NONE:
         break;
     }
-    return "Authentication flow";
+    return SA_TEXT_COUNT;
 }
 
-static const char *
+static sa_text_t
 slow_retry_text(const sa_result_t *r)
 {
     if (r->dns_queries == 0)
-        return "Authenticated retry came late; the capture shows no DNS query from the UA in between (a "
-               "password prompt, or traffic not captured)";
+        return SA_TEXT_SLOW_NO_DNS;
     if (r->dns_unanswered == r->dns_queries)
-        return "Authenticated retry came late; in between, the UA's DNS queries went unanswered";
-    if (r->dns_unanswered > 0)
-        return "Authenticated retry came late; in between, some of the UA's DNS queries went unanswered";
-    return "Authenticated retry came late; in between, the UA made DNS queries, all answered";
+        return SA_TEXT_SLOW_DNS_UNANSWERED;
+    return r->dns_unanswered > 0 ? SA_TEXT_SLOW_DNS_SOME_UNANSWERED : SA_TEXT_SLOW_DNS_ANSWERED;
 }
 
 /* A finding's own text, wherever it stands. */
-static const char *
+static sa_text_t
 own_text(sa_finding_t finding, const sa_result_t *r)
 {
     gboolean proxy = r->challenge_code == 407;
     switch (finding) {
-    case SA_FINDING_MISSING_RETRY:
-        return "No authenticated retry after this challenge";
-    case SA_FINDING_RETRY_CHALLENGED:
-        return "The retry before this challenge was challenged again without stale=true: credentials refused";
-    case SA_FINDING_STALE_NONCE:
-        return r->stale_by_reason
-            ? "Challenged again with a reason phrase about the nonce, without stale=true: a nonce refresh "
-              "(a UA may read it as a refusal)"
-            : "Challenged again with stale=true: a normal nonce refresh";
-    case SA_FINDING_CHALLENGE_LOOP:
-        return "Challenge loop: the credentials were refused again and again (password, AKA keys or realm)";
+    case SA_FINDING_MISSING_RETRY:            return SA_TEXT_MISSING_RETRY;
+    case SA_FINDING_RETRY_CHALLENGED:         return SA_TEXT_RETRY_CHALLENGED;
+    case SA_FINDING_STALE_NONCE:              return r->stale_by_reason ? SA_TEXT_STALE_BY_REASON : SA_TEXT_STALE_NONCE;
+    case SA_FINDING_CHALLENGE_LOOP:           return SA_TEXT_LOOP;
     case SA_FINDING_RETRY_FAILED:
         return failure_text(r->role == SA_ROLE_RESULT ? r->result_code : r->failure_code);
-    case SA_FINDING_RETRY_UNANSWERED:
-        return "No final response to this authenticated retry in the capture";
-    case SA_FINDING_WRONG_HEADER:
-        return proxy ? "Retry answers a 407 with Authorization instead of Proxy-Authorization"
-                     : "Retry answers a 401 with Proxy-Authorization instead of Authorization";
-    case SA_FINDING_CSEQ_NOT_INCREMENTED:
-        return "Retry CSeq is not above the challenged request's CSeq (RFC 3261 22.2)";
-    case SA_FINDING_NONCE_MISMATCH:
-        return "Retry nonce is not the challenged nonce: stale or reused credentials";
-    case SA_FINDING_REALM_MISMATCH:
-        return "Retry realm is none of the challenged realms";
-    case SA_FINDING_MISSING_CHALLENGE_HEADER:
-        return proxy ? "407 without Proxy-Authenticate: the UA cannot answer this challenge"
-                     : "401 without WWW-Authenticate: the UA cannot answer this challenge";
-    case SA_FINDING_NO_ACK:
-        return "This challenge to an INVITE was never ACKed: did the UA receive it?";
-    case SA_FINDING_CHALLENGE_RETRANSMITTED:
-        return "Challenge sent again: its ACK or the request retransmission was lost";
-    case SA_FINDING_AKA_RESYNC:
-        return "Retry carries auts: IMS AKA synchronisation failure (sequence number out of range)";
-    case SA_FINDING_CHALLENGE_ANSWERED:
-        return "Authentication step: the authenticated retry was accepted";
-    case SA_FINDING_ANALYSIS_TRUNCATED:
-        return "Analysis bound reached: part of this message was not analysed";
-    case SA_FINDING_SLOW_RETRY:
-        return slow_retry_text(r);
-    case SA_FINDING_COUNT:
-        break;
+    case SA_FINDING_RETRY_UNANSWERED:         return SA_TEXT_RETRY_NO_ANSWER;
+    case SA_FINDING_WRONG_HEADER:             return proxy ? SA_TEXT_WRONG_HEADER_407 : SA_TEXT_WRONG_HEADER_401;
+    case SA_FINDING_CSEQ_NOT_INCREMENTED:     return SA_TEXT_CSEQ_NOT_INCREMENTED;
+    case SA_FINDING_NONCE_MISMATCH:           return SA_TEXT_NONCE_MISMATCH;
+    case SA_FINDING_REALM_MISMATCH:           return SA_TEXT_REALM_MISMATCH;
+    case SA_FINDING_MISSING_CHALLENGE_HEADER: return proxy ? SA_TEXT_NO_HEADER_407 : SA_TEXT_NO_HEADER_401;
+    case SA_FINDING_NO_ACK:                   return SA_TEXT_NO_ACK;
+    case SA_FINDING_CHALLENGE_RETRANSMITTED:  return SA_TEXT_RETRANSMITTED;
+    case SA_FINDING_AKA_RESYNC:               return SA_TEXT_AKA_RESYNC;
+    case SA_FINDING_CHALLENGE_ANSWERED:       return SA_TEXT_ACCEPTED;
+    case SA_FINDING_ANALYSIS_TRUNCATED:       return SA_TEXT_TRUNCATED;
+    case SA_FINDING_SLOW_RETRY:               return slow_retry_text(r);
+    case SA_FINDING_COUNT:                    break;
     }
-    return "SIPAUTH finding";
+    return SA_TEXT_TRUNCATED;
 }
 
 gboolean
@@ -173,16 +140,53 @@ sa_finding_is_detail(sa_finding_t finding, const sa_result_t *result)
     return result->role == SA_ROLE_CHALLENGE && finding != result->statement;
 }
 
+sa_text_t
+sa_finding_text_id(sa_finding_t finding, const sa_result_t *result)
+{
+    if (result->role == SA_ROLE_CHALLENGE && finding == result->statement && result->verdict != SA_VERDICT_UNKNOWN) {
+        sa_text_t text = statement_text(result, result->verdict);
+        if (text != SA_TEXT_COUNT && sa_text_finding(text) == finding)
+            return text;
+    }
+    return own_text(finding, result);
+}
+
+sa_text_t
+sa_verdict_text_id(const sa_result_t *result)
+{
+    return statement_text(result, result->verdict_now);
+}
+
+const char *
+sa_text(sa_text_t text)
+{
+    static const char *const texts[] = {
+#define SA_TEXT_STRING(id, finding, string) string,
+        SA_TEXTS(SA_TEXT_STRING)
+#undef SA_TEXT_STRING
+    };
+    return (guint)text < SA_TEXT_COUNT ? texts[text] : "";
+}
+
+sa_finding_t
+sa_text_finding(sa_text_t text)
+{
+    static const sa_finding_t findings[] = {
+#define SA_TEXT_FINDING(id, finding, string) SA_FINDING_##finding,
+        SA_TEXTS(SA_TEXT_FINDING)
+#undef SA_TEXT_FINDING
+    };
+    return (guint)text < SA_TEXT_COUNT ? findings[text] : SA_FINDING_COUNT;
+}
+
 const char *
 sa_finding_text(sa_finding_t finding, const sa_result_t *result)
 {
-    if (result->role == SA_ROLE_CHALLENGE && finding == result->statement && result->verdict != SA_VERDICT_UNKNOWN)
-        return statement_text(result, result->verdict);
-    return own_text(finding, result);
+    return sa_text(sa_finding_text_id(finding, result));
 }
 
 const char *
 sa_verdict_text(const sa_result_t *result)
 {
-    return statement_text(result, result->verdict_now);
+    return sa_text(sa_verdict_text_id(result));
 }

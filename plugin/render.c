@@ -4,7 +4,6 @@
 #include "sipauth/explain.h"
 
 #include <epan/expert.h>
-#include <epan/tap.h>
 
 static int proto_sipauth = -1;
 
@@ -33,10 +32,30 @@ static int hf_sipauth_dns_frame = -1;
 
 static gint ett_sipauth = -1;
 
-/* Each finding at its own severity, and, for those above Note, a twin of the same name at Note: a finding
- * that is a detail under its frame's verdict is shown with the twin (SPEC section 9). */
+/* Each finding once under its name and registered summary (what tshark -G fields lists), then one expert info
+ * of the same name per text it is shown with (explain.h), because the GUI's Expert Information groups by
+ * registered text: at the finding's severity, and, for a finding above Note, a twin at Note for a detail
+ * under its frame's verdict (SPEC section 9). */
 static expert_field ei_sipauth[SA_FINDING_COUNT];
-static expert_field ei_sipauth_detail[SA_FINDING_COUNT];
+static expert_field ei_text[SA_TEXT_COUNT];
+static expert_field ei_text_detail[SA_TEXT_COUNT];
+static ei_register_info ei_texts[2 * SA_TEXT_COUNT];
+
+static const char *const finding_names[] = {
+#define SA_FINDING_NAME(name, abbrev, group, severity, summary) "sipauth." abbrev,
+    SA_FINDINGS(SA_FINDING_NAME)
+#undef SA_FINDING_NAME
+};
+static const int finding_groups[] = {
+#define SA_FINDING_GROUP(name, abbrev, group, severity, summary) PI_##group,
+    SA_FINDINGS(SA_FINDING_GROUP)
+#undef SA_FINDING_GROUP
+};
+static const int finding_severities[] = {
+#define SA_FINDING_SEVERITY(name, abbrev, group, severity, summary) PI_##severity,
+    SA_FINDINGS(SA_FINDING_SEVERITY)
+#undef SA_FINDING_SEVERITY
+};
 
 /* Generated from the core's one list of roles and outcomes. */
 static const value_string sipauth_role_vals[] = {
@@ -59,14 +78,6 @@ static const value_string sipauth_verdict_vals[] = {
 #undef SA_VERDICT_VAL
     { 0, NULL }
 };
-
-/* The detail twin of a finding registered above Note; nothing for one at Note or below. */
-#define SA_EI_DETAIL_ERROR(name, abbrev, group, summary) \
-        { &ei_sipauth_detail[SA_FINDING_##name], \
-          { "sipauth." abbrev, PI_##group, PI_NOTE, summary, EXPFILL } },
-#define SA_EI_DETAIL_WARN(name, abbrev, group, summary) SA_EI_DETAIL_ERROR(name, abbrev, group, summary)
-#define SA_EI_DETAIL_NOTE(name, abbrev, group, summary)
-#define SA_EI_DETAIL_CHAT(name, abbrev, group, summary)
 
 void
 sa_render_register(int proto)
@@ -147,21 +158,39 @@ sa_render_register(int proto)
           { "sipauth." abbrev, PI_##group, PI_##severity, summary, EXPFILL } },
         SA_FINDINGS(SA_EI_ENTRY)
 #undef SA_EI_ENTRY
-#define SA_EI_DETAIL_ENTRY(name, abbrev, group, severity, summary) SA_EI_DETAIL_##severity(name, abbrev, group, summary)
-        SA_FINDINGS(SA_EI_DETAIL_ENTRY)
-#undef SA_EI_DETAIL_ENTRY
     };
 
     proto_sipauth = proto;
     for (int i = 0; i < SA_FINDING_COUNT; i++) {
         expert_field unset = EI_INIT;
         ei_sipauth[i] = unset;
-        ei_sipauth_detail[i] = unset;
     }
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto);
     expert_register_field_array(expert, ei, array_length(ei));
+
+    guint n = 0;
+    for (int t = 0; t < SA_TEXT_COUNT; t++) {
+        sa_finding_t f = sa_text_finding((sa_text_t)t);
+        expert_field unset = EI_INIT;
+        ei_text[t] = ei_text_detail[t] = unset;
+        ei_register_info *entry = &ei_texts[n++];
+        entry->ids = &ei_text[t];
+        entry->eiinfo.name = finding_names[f];
+        entry->eiinfo.group = finding_groups[f];
+        entry->eiinfo.severity = finding_severities[f];
+        entry->eiinfo.summary = sa_text((sa_text_t)t);
+        if (finding_severities[f] <= PI_NOTE)
+            continue;
+        entry = &ei_texts[n++];
+        entry->ids = &ei_text_detail[t];
+        entry->eiinfo.name = finding_names[f];
+        entry->eiinfo.group = finding_groups[f];
+        entry->eiinfo.severity = PI_NOTE;
+        entry->eiinfo.summary = sa_text((sa_text_t)t);
+    }
+    expert_register_field_array(expert, ei_texts, n);
 }
 
 /* The generic expert fields (_ws.expert...), which show expert texts too. */
@@ -173,7 +202,6 @@ static const char *const expert_field_names[] = {
 static header_field_info *protocol_info;
 static header_field_info *expert_infos[G_N_ELEMENTS(expert_field_names)];
 static header_field_info *finding_infos[SA_FINDING_COUNT];
-static int expert_tap = -1;
 static gboolean watch_ready;
 
 static gboolean
@@ -192,9 +220,8 @@ sa_render_init(void)
         found = watch(&expert_infos[i], proto_registrar_get_id_byname(expert_field_names[i])) && found;
     for (int f = 0; f < SA_FINDING_COUNT; f++)
         found = watch(&finding_infos[f], ei_sipauth[f].hf) && found;
-    expert_tap = find_tap_id("expert");
-    /* A field or the tap not found: never assume the texts unseen. */
-    watch_ready = found && expert_tap > 0;
+    /* A field not found: never assume the tree unseen. */
+    watch_ready = found;
 }
 
 /* proto_field_is_referenced() without a registry look-up. */
@@ -273,20 +300,22 @@ add_request_frame(proto_tree *tree, tvbuff_t *tvb, const sa_result_t *r)
     proto_item_set_generated(item);
 }
 
-/* The expert field a finding of this result is shown with: its twin at Note when it is a detail. */
+/* The expert field a finding of this result is shown with: its text's, the twin at Note for a detail. */
 static expert_field *
 finding_ei(sa_finding_t finding, const sa_result_t *r)
 {
-    if (sa_finding_is_detail(finding, r) && ei_sipauth_detail[finding].ei != EI_INIT_EI)
-        return &ei_sipauth_detail[finding];
-    return &ei_sipauth[finding];
+    sa_text_t text = sa_finding_text_id(finding, r);
+    if (sa_finding_is_detail(finding, r) && ei_text_detail[text].ei != EI_INIT_EI)
+        return &ei_text_detail[text];
+    return &ei_text[text];
 }
 
-/* One expert info per finding, with its fixed text; the frames to go to are the fields beside it. */
+/* One expert info per finding, its registered text the fixed text of its case; the frames to go to are the
+ * fields beside it. */
 static void
 add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_result_t *r)
 {
-    expert_add_info_format(pinfo, item, finding_ei(finding, r), "%s", sa_finding_text(finding, r));
+    expert_add_info(pinfo, item, finding_ei(finding, r));
 }
 
 /* The Info column tag of a challenge: how this step went, in the flow's terms. */
@@ -366,15 +395,9 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
 
     if (!tree_needed(tree, r->findings)) {
         /* No one sees the tree or the texts; the expert tap (-z expert) gets them whole. */
-        gboolean texts = have_tap_listener(expert_tap);
-        for (int f = 0; f < SA_FINDING_COUNT; f++) {
-            if (!(r->findings & SA_FINDING_BIT(f)))
-                continue;
-            if (texts)
+        for (int f = 0; f < SA_FINDING_COUNT; f++)
+            if (r->findings & SA_FINDING_BIT(f))
                 add_expert(pinfo, NULL, (sa_finding_t)f, r);
-            else
-                expert_add_info(pinfo, NULL, finding_ei((sa_finding_t)f, r));
-        }
         return;
     }
 
