@@ -5,7 +5,7 @@ Usage: check_pcaps.py [--wrapper tests/tools/tshark-plugin.sh]
 Fails when a committed capture or .expect file differs from what the generator writes now (edit the
 generator, then rerun it), when a frame is malformed or has a bad IP/UDP/TCP/ICMP checksum, when TCP
 analysis flags anything (retransmission, lost segment, ...), when a UDP datagram or TCP segment with payload is not
-dissected as SIP (nor part of a SIP message reassembled in a later segment), or when the SIP dissector does not find
+dissected as SIP or DNS (nor part of a SIP message reassembled in a later segment), or when the SIP dissector does not find
 in a frame exactly the SIP messages the generator put there (a 64 KiB segment holds 200+).
 """
 import argparse
@@ -24,7 +24,8 @@ PROBLEMS = {
     "malformed or bad checksum": ("_ws.malformed or ip.checksum.status == 0 or udp.checksum.status == 0"
                                   " or tcp.checksum.status == 0 or icmp.checksum.status == 0 or tcp.analysis.flags",
                                   False),
-    "payload not dissected as SIP": ("(udp or tcp.len > 0) and not sip and not icmp and not tcp.reassembled_in", True),
+    "payload not dissected as SIP": ("(udp or tcp.len > 0) and not sip and not icmp and not dns"
+                                     " and not tcp.reassembled_in", True),
 }
 
 

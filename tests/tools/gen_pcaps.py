@@ -297,10 +297,10 @@ class Capture:
         self.verdicts[flow] = name
 
     def dns(self, t, src, dst, query_id, name, response=False, answered=True):
-        """A DNS SRV query (or its response: no answer records when not answered) over UDP port 53."""
+        """A DNS query, SRV or PTR by its name (or its response: no answer records), over UDP port 53."""
         flags = (0x8180 if answered else 0x8183) if response else 0x0100
         qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
-        payload = struct.pack("!HHHHHH", query_id, flags, 1, 0, 0, 0) + qname + struct.pack("!HH", 33, 1)
+        payload = struct.pack("!HHHHHH", query_id, flags, 1, 0, 0, 0) + qname + struct.pack("!HH", 12 if name.endswith(".arpa") else 33, 1)
         return self.add_frame(t, self.ethernet(src[0], dst[0], self.udp_packet(src, dst, payload)))
 
     def frame_of(self, label):
