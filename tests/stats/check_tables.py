@@ -116,6 +116,12 @@ CORE = {
         [P(2, "alice", "", "example.com", "REGISTER", 401, "bchal", None, 1, "no retry")]),
     "tcp-reassembled-invite": ([S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("chal", "retry")]),
                                 S("REGISTER", 401, 1, 1, 0, 0, 0, 0, [("rchal", "rretry")])], []),
+    "slow-retry-dns": (
+        [S("REGISTER", 401, 3, 1, 1, 0, 1, 0, [("chal1", "retry1"), ("chal3", "retry2")])],
+        [P(1, "alice", "alice", "example.com", "REGISTER", 401, "chal1", "retry1", 2, "no retry")]),
+    "register-401-refused": (
+        [S("REGISTER", 401, 2, 0, 1, 0, 1, 0, [("chal1", "retry")])],
+        [P(1, "alice", "alice", "example.com", "REGISTER", 401, "chal1", "retry", 2, "no retry")]),
     "tcp-trunk-big-segments": trunk_tables,
     "analysis-bounds": (
         [S("REGISTER", 401, 3, 3, 0, 0, 0, 0, [("p_chal", "p_retry"), ("r_chal", "r_retry"), ("n_chal", "n_retry")]),
