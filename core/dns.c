@@ -12,18 +12,16 @@
 #define SA_DNS_COUNT_MAX 10000
 
 static sa_dns_client_t *
-find_client(const sa_tracker_t *tracker, const guint8 *bytes, guint len)
+find_client(const sa_tracker_t *tracker, const sa_key_t *key)
 {
-    sa_key_t key = sa_key_make((const char *)bytes, len);
-    return sa_keytable_lookup(tracker->dns_clients, &key);
+    return sa_keytable_lookup(tracker->dns_clients, key);
 }
 
 static sa_dns_client_t *
-add_client(sa_tracker_t *tracker, sa_addr_t addr)
+add_client(sa_tracker_t *tracker, const sa_key_t *key)
 {
-    sa_key_t key = sa_key_make((const char *)addr.bytes, addr.len);
     sa_dns_client_t *client = sa_arena_alloc0(tracker->records, sizeof *client);
-    store_key(&client->key, client->addr_bytes, &key);
+    store_key(&client->key, client->addr_bytes, key);
     client->queries = g_array_new(FALSE, FALSE, sizeof(sa_dns_query_t));
     g_ptr_array_add(tracker->dns_logs, client->queries);
     sa_keytable_insert(tracker->dns_clients, client);
@@ -39,10 +37,11 @@ sa_tracker_feed_dns(sa_tracker_t *tracker, const sa_dns_event_t *event)
     sa_addr_t addr = event->client;
     if (addr.bytes == NULL || addr.len == 0 || addr.len > SA_ADDR_MAX)
         return;
-    sa_dns_client_t *client = find_client(tracker, addr.bytes, addr.len);
+    sa_key_t key = sa_key_make((const char *)addr.bytes, addr.len);
+    sa_dns_client_t *client = find_client(tracker, &key);
     if (!event->response) {
         if (client == NULL)
-            client = add_client(tracker, addr);
+            client = add_client(tracker, &key);
         GArray *queries = client->queries;
         if (queries->len >= SA_DNS_LOG_MAX)
             g_array_remove_range(queries, 0, SA_DNS_LOG_MAX / 2);
@@ -83,7 +82,10 @@ sa_fill_dns(const sa_tracker_t *tracker, const char *host, gint64 from_ns, gint6
     result->dns_frame = 0;
     guint8 bytes[SA_ADDR_MAX];
     guint len = address_bytes(host, bytes);
-    const sa_dns_client_t *client = len ? find_client(tracker, bytes, len) : NULL;
+    if (len == 0)
+        return;
+    sa_key_t key = sa_key_make((const char *)bytes, len);
+    const sa_dns_client_t *client = find_client(tracker, &key);
     if (client == NULL)
         return;
     const GArray *queries = client->queries;

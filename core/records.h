@@ -257,6 +257,7 @@ span_as_kept(sa_span_t span)
 
 /* Results (results.c, verdict.c). */
 sa_outcome_t sa_attempt_outcome(const sa_attempt_t *attempt, sa_view_t view);
+/* A nonce refresh rather than refused credentials: stale=true, or a reason phrase about the nonce. */
 gboolean sa_attempt_is_refresh(const sa_attempt_t *attempt);
 /* Sets the flow's fields of a result (verdict, first and final frames, auth time) and, on a challenge, the
  * finding that states the verdict. */

@@ -108,24 +108,25 @@ fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *ret
         result->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_UNANSWERED);
 }
 
-static gboolean
+/* The fill_* functions return the attempt whose flow the message is in, NULL for none. */
+static const sa_attempt_t *
 fill_request(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn, gboolean again, sa_view_t view)
 {
     const sa_attempt_t *answered = txn->answers;
     const sa_attempt_t *challenged = txn->challenged;
     if (answered && !again) {
         fill_retry(tracker, result, txn, view);
-        return TRUE;
+        return answered;
     }
     if (answered) {
         fill_flow(result, answered, SA_ROLE_REQUEST_RETRANSMISSION);
         result->retransmission = TRUE;
         result->request_frame = txn->request_frame;
         result->challenge_frame = answered->challenge_frame;
-        return TRUE;
+        return answered;
     }
     if (challenged == NULL)
-        return FALSE;
+        return NULL;
     fill_flow(result, challenged, again ? SA_ROLE_REQUEST_RETRANSMISSION : SA_ROLE_REQUEST);
     result->retransmission = again;
     result->challenge_frame = challenged->challenge_frame;
@@ -133,17 +134,17 @@ fill_request(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *t
         result->request_frame = txn->request_frame;
     else if (challenged->retry)
         result->retry_frame = challenged->retry->request_frame;
-    return TRUE;
+    return challenged;
 }
 
-static gboolean
+static const sa_attempt_t *
 fill_final(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn, sa_msg_t msg, sa_view_t view)
 {
     gboolean again = (msg & SA_MSG_KIND_MASK) == SA_MSG_FINAL_AGAIN;
     const sa_attempt_t *challenged = txn->challenged;
     if (challenged && !again) {
         fill_challenge(tracker, result, challenged, view);
-        return TRUE;
+        return challenged;
     }
     if (challenged) {
         fill_flow(result, challenged, SA_ROLE_CHALLENGE_RETRANSMISSION);
@@ -154,11 +155,11 @@ fill_final(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn
         result->challenge_frame = challenged->challenge_frame;
         if (!(msg & SA_MSG_DUPLICATE))
             result->findings = SA_FINDING_BIT(SA_FINDING_CHALLENGE_RETRANSMITTED);
-        return TRUE;
+        return challenged;
     }
     const sa_attempt_t *answered = txn->answers;
     if (answered == NULL)
-        return FALSE;
+        return NULL;
     fill_flow(result, answered, SA_ROLE_RESULT);
     result->retransmission = again;
     result->challenge_code = answered->code;
@@ -168,11 +169,11 @@ fill_final(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn
     result->flow_state = txn->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
     if (!again && txn->final_code >= 300)
         result->findings = SA_FINDING_BIT(SA_FINDING_RETRY_FAILED);
-    return TRUE;
+    return answered;
 }
 
-/* The result of a message by its kind. */
-static gboolean
+/* The result of a message by its kind; the attempt whose flow it is in, NULL for none. */
+static const sa_attempt_t *
 message_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_result_t *result)
 {
     sa_msg_t msg = g_array_index(tracker->msgs, sa_msg_t, id);
@@ -186,27 +187,12 @@ message_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, sa_r
         fill_flow(result, txn->challenged, SA_ROLE_ACK);
         result->request_frame = txn->request_frame;
         result->challenge_frame = txn->challenged->challenge_frame;
-        return TRUE;
+        return txn->challenged;
     case SA_MSG_FINAL:
     case SA_MSG_FINAL_AGAIN:
         return fill_final(tracker, result, txn, msg, view);
     }
-    return FALSE;
-}
-
-/* The flow a message belongs to: the one its challenge opened, or the one it answers. */
-static const sa_flow_t *
-message_flow(const sa_tracker_t *tracker, sa_msg_id_t id)
-{
-    sa_msg_t msg = g_array_index(tracker->msgs, sa_msg_t, id);
-    const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
-    sa_msg_kind_t kind = (sa_msg_kind_t)(msg & SA_MSG_KIND_MASK);
-    const sa_attempt_t *attempt;
-    if (kind == SA_MSG_REQUEST || kind == SA_MSG_REQUEST_AGAIN)
-        attempt = txn->answers ? txn->answers : txn->challenged;
-    else
-        attempt = txn->challenged ? txn->challenged : txn->answers;
-    return attempt->flow;
+    return NULL;
 }
 
 gboolean
@@ -215,9 +201,10 @@ sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, s
     memset(result, 0, sizeof *result);
     if (tracker == NULL || id == 0 || id >= tracker->msgs->len)
         return FALSE;
-    if (!message_result(tracker, id, view, result))
+    const sa_attempt_t *attempt = message_result(tracker, id, view, result);
+    if (attempt == NULL)
         return FALSE;
-    sa_fill_verdict(tracker, message_flow(tracker, id), view, result);
+    sa_fill_verdict(tracker, attempt->flow, view, result);
     if (sa_msg_was_cut(tracker, id))
         result->findings |= SA_FINDING_BIT(SA_FINDING_ANALYSIS_TRUNCATED);
     return TRUE;

@@ -464,7 +464,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 
     if ((txn->answers || txn->has_credentials) && !attempt->stale && reason_says_nonce_refresh(event->reason))
         attempt->stale_by_reason = 1;
-    gboolean refresh = attempt->stale || attempt->stale_by_reason;
+    gboolean refresh = sa_attempt_is_refresh(attempt);
     if (!refresh && flow->nonstale_challenges < SA_FLOW_COUNT_MAX)
         flow->nonstale_challenges++;
     if (txn->answers || txn->has_credentials) {

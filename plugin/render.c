@@ -256,13 +256,7 @@ tree_needed(proto_tree *tree, guint32 findings)
     return FALSE;
 }
 
-static void
-add_frame(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 frame)
-{
-    if (frame != 0)
-        proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, frame));
-}
-
+/* A generated number or frame link, left out when 0 (none). */
 static proto_item *
 add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 value)
 {
@@ -378,8 +372,8 @@ static proto_item *
 add_verdict(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
 {
     proto_item *verdict = add_uint(sub, hf_sipauth_verdict, tvb, r->verdict);
-    add_frame(sub, hf_sipauth_first_request_frame, tvb, r->first_request_frame);
-    add_frame(sub, hf_sipauth_final_frame, tvb, r->final_frame);
+    add_uint(sub, hf_sipauth_first_request_frame, tvb, r->first_request_frame);
+    add_uint(sub, hf_sipauth_final_frame, tvb, r->final_frame);
     if (r->has_auth_time)
         add_time(sub, hf_sipauth_auth_time, tvb, r->auth_time_ns);
     if (r->refusals > 0)
@@ -417,10 +411,10 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
     if (r->role != SA_ROLE_RESULT)
         add_uint(sub, hf_sipauth_challenge_code, tvb, r->challenge_code);
     add_request_frame(sub, tvb, r);
-    add_frame(sub, hf_sipauth_challenge_frame, tvb, r->challenge_frame);
-    add_frame(sub, hf_sipauth_ack_frame, tvb, r->ack_frame);
-    add_frame(sub, hf_sipauth_retry_frame, tvb, r->retry_frame);
-    add_frame(sub, hf_sipauth_result_frame, tvb, r->result_frame);
+    add_uint(sub, hf_sipauth_challenge_frame, tvb, r->challenge_frame);
+    add_uint(sub, hf_sipauth_ack_frame, tvb, r->ack_frame);
+    add_uint(sub, hf_sipauth_retry_frame, tvb, r->retry_frame);
+    add_uint(sub, hf_sipauth_result_frame, tvb, r->result_frame);
     if (r->role != SA_ROLE_RESULT)
         add_uint(sub, hf_sipauth_result_code, tvb, r->result_code);
     if (r->result_reason)
@@ -436,7 +430,7 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
         if (r->dns_queries > 0) {
             proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_dns_unanswered, tvb, 0, 0,
                                                          r->dns_unanswered));
-            add_frame(sub, hf_sipauth_dns_frame, tvb, r->dns_frame);
+            add_uint(sub, hf_sipauth_dns_frame, tvb, r->dns_frame);
         }
     }
 
