@@ -3,14 +3,9 @@
 #define SIPAUTH_SIPPARSE_H
 
 #include <glib.h>
+#include "sipauth/span.h"
 
 G_BEGIN_DECLS
-
-/* A slice of a caller's string; ptr is NULL when the item is absent. */
-typedef struct {
-    const char *ptr;
-    gsize len;
-} sa_span_t;
 
 /* The Digest parameters of one challenge or credentials header. */
 typedef struct {
