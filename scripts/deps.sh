@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sipauth needs: "build" to build and run it, "test" for the whole test suite.
 set -euo pipefail
-build_pkgs=(build-essential cmake pkg-config libglib2.0-dev wireshark-dev libwireshark-dev tshark python3)
+build_pkgs=(build-essential cmake pkg-config libglib2.0-dev libgcrypt20-dev wireshark-dev libwireshark-dev tshark python3)
 test_pkgs=(util-linux procps libpcap0.8 time valgrind clang libclang-rt-14-dev kamailio kamailio-sqlite-modules
            sip-tester baresip-core debootstrap dpkg-dev xvfb wireshark-qt xdotool imagemagick xauth)
 

@@ -21,7 +21,7 @@ for tool in debootstrap chroot setpriv timeout mount; do
 done
 
 # Packages the chroot needs: the brief's build set, plus what the e2e harness calls.
-packages=(tshark wireshark-dev cmake gcc make libc6-dev pkg-config libglib2.0-dev python3 util-linux)
+packages=(tshark wireshark-dev cmake gcc make libc6-dev pkg-config libglib2.0-dev libgcrypt20-dev python3 util-linux)
 user=sipauth
 uid=4242
 
