@@ -91,9 +91,10 @@ sa_check_nc_incremented(guint32 previous_nc, const sa_digest_params_t *credentia
 }
 
 gboolean
-sa_check_opaque_echoed(sa_span_t offered, const sa_digest_params_t *credentials)
+sa_check_opaque_echoed(gboolean offered, guint32 offered_hash, const sa_digest_params_t *credentials)
 {
-    return offered.ptr == NULL || sa_digest_value_is(credentials, SA_DIGEST_OPAQUE, offered);
+    return !offered || (sa_digest_has(credentials, SA_DIGEST_OPAQUE)
+                        && sa_digest_value_hash(credentials, SA_DIGEST_OPAQUE) == offered_hash);
 }
 
 sa_response_check_t

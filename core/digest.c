@@ -354,6 +354,18 @@ sa_digest_unquote(const sa_digest_params_t *params, sa_digest_param_t param, cha
     return n;
 }
 
+guint32
+sa_digest_value_hash(const sa_digest_params_t *params, sa_digest_param_t param)
+{
+    /* FNV-1a over the unquoted bytes: a value is compared later without being kept. */
+    value_reader_t reader = value_reader(params, param);
+    guint32 hash = 2166136261u;
+    char c;
+    while (value_next(&reader, &c))
+        hash = (hash ^ (guint8)c) * 16777619u;
+    return hash;
+}
+
 gboolean
 sa_digest_value_is(const sa_digest_params_t *params, sa_digest_param_t param, sa_span_t plain)
 {

@@ -25,10 +25,13 @@ sa_failure_of(guint status)
 }
 
 static sa_text_t
-failure_text(guint status)
+failure_text(guint status, sa_credentials_t credentials)
 {
     switch (sa_failure_of(status)) {
-    case SA_FAILURE_FORBIDDEN: return SA_TEXT_FAILED_FORBIDDEN;
+    case SA_FAILURE_FORBIDDEN:
+        if (credentials == SA_CREDENTIALS_WRONG)
+            return SA_TEXT_FORBIDDEN_WRONG;
+        return credentials == SA_CREDENTIALS_CORRECT ? SA_TEXT_FORBIDDEN_CORRECT : SA_TEXT_FAILED_FORBIDDEN;
     case SA_FAILURE_ROUTING:   return SA_TEXT_FAILED_ROUTING;
     case SA_FAILURE_NOT_AUTH:  return SA_TEXT_FAILED_NOT_AUTH;
     case SA_FAILURE_INTERVAL:  return SA_TEXT_FAILED_INTERVAL;
@@ -70,6 +73,10 @@ statement_text(const sa_result_t *r, sa_verdict_t verdict)
     case SA_VERDICT_ACCEPTED_AFTER_REFUSAL:
         return SA_TEXT_ACCEPTED_REFUSAL;
     case SA_VERDICT_REFUSED:
+        if (r->refused_credentials == SA_CREDENTIALS_WRONG)
+            return SA_TEXT_REFUSED_WRONG;
+        if (r->refused_credentials == SA_CREDENTIALS_CORRECT)
+            return SA_TEXT_REFUSED_CORRECT;
         switch (r->end) {
         case SA_END_STARTED_OVER:  return SA_TEXT_REFUSED_STARTED_OVER;
         case SA_END_CAPTURE_ENDED: return SA_TEXT_REFUSED_CAPTURE_END;
@@ -77,11 +84,13 @@ statement_text(const sa_result_t *r, sa_verdict_t verdict)
         default:                   return SA_TEXT_REFUSED_GAVE_UP;
         }
     case SA_VERDICT_CHALLENGE_LOOP:
-        return SA_TEXT_LOOP;
+        if (r->refused_credentials == SA_CREDENTIALS_WRONG)
+            return SA_TEXT_LOOP_WRONG;
+        return r->refused_credentials == SA_CREDENTIALS_CORRECT ? SA_TEXT_LOOP_CORRECT : SA_TEXT_LOOP;
     case SA_VERDICT_NO_RETRY:
         return no_retry_text(r);
     case SA_VERDICT_REJECTED:
-        return failure_text(r->failure_code);
+        return failure_text(r->failure_code, r->refused_credentials);
     case SA_VERDICT_RETRY_UNANSWERED:
         if (r->end == SA_END_CAPTURE_ENDED)
             return SA_TEXT_UNANSWERED_CAPTURE_END;
@@ -116,7 +125,7 @@ own_text(sa_finding_t finding, const sa_result_t *r)
     case SA_FINDING_STALE_NONCE:              return r->stale_by_reason ? SA_TEXT_STALE_BY_REASON : SA_TEXT_STALE_NONCE;
     case SA_FINDING_CHALLENGE_LOOP:           return SA_TEXT_LOOP;
     case SA_FINDING_RETRY_FAILED:
-        return failure_text(r->role == SA_ROLE_RESULT ? r->result_code : r->failure_code);
+        return failure_text(r->role == SA_ROLE_RESULT ? r->result_code : r->failure_code, r->refused_credentials);
     case SA_FINDING_RETRY_UNANSWERED:         return SA_TEXT_RETRY_NO_ANSWER;
     case SA_FINDING_WRONG_HEADER:             return proxy ? SA_TEXT_WRONG_HEADER_407 : SA_TEXT_WRONG_HEADER_401;
     case SA_FINDING_CSEQ_NOT_INCREMENTED:     return SA_TEXT_CSEQ_NOT_INCREMENTED;
@@ -129,6 +138,24 @@ own_text(sa_finding_t finding, const sa_result_t *r)
     case SA_FINDING_CHALLENGE_ANSWERED:       return SA_TEXT_ACCEPTED;
     case SA_FINDING_ANALYSIS_TRUNCATED:       return SA_TEXT_TRUNCATED;
     case SA_FINDING_SLOW_RETRY:               return slow_retry_text(r);
+    case SA_FINDING_URI_MISMATCH:             return SA_TEXT_URI_MISMATCH;
+    case SA_FINDING_ALGORITHM_NOT_OFFERED:    return SA_TEXT_ALGORITHM_NOT_OFFERED;
+    case SA_FINDING_ALGORITHM_DOWNGRADE:      return SA_TEXT_ALGORITHM_DOWNGRADE;
+    case SA_FINDING_QOP_MISMATCH:
+        if (r->qop_check == SA_QOP_CHECK_NOT_USED)
+            return SA_TEXT_QOP_NOT_USED;
+        return r->qop_check == SA_QOP_CHECK_NOT_OFFERED ? SA_TEXT_QOP_NOT_OFFERED : SA_TEXT_QOP_NO_CNONCE_NC;
+    case SA_FINDING_NC_NOT_INCREMENTED:       return SA_TEXT_NC_NOT_INCREMENTED;
+    case SA_FINDING_OPAQUE_MISMATCH:          return SA_TEXT_OPAQUE_MISMATCH;
+    case SA_FINDING_RESPONSE_MALFORMED:
+        if (r->response_check == SA_RESPONSE_CHECK_MISSING)
+            return SA_TEXT_RESPONSE_MISSING;
+        return r->response_check == SA_RESPONSE_CHECK_NOT_HEX ? SA_TEXT_RESPONSE_NOT_HEX : SA_TEXT_RESPONSE_LENGTH;
+    case SA_FINDING_USERNAME_CHANGED:         return SA_TEXT_USERNAME_CHANGED;
+    case SA_FINDING_WRONG_CREDENTIALS:        return SA_TEXT_WRONG_CREDENTIALS;
+    case SA_FINDING_CREDENTIALS_CORRECT:      return SA_TEXT_CREDENTIALS_CORRECT;
+    case SA_FINDING_CORRECT_CREDENTIALS_REFUSED: return SA_TEXT_CORRECT_REFUSED;
+    case SA_FINDING_AKA_AUTN_INVALID:         return SA_TEXT_AKA_AUTN_INVALID;
     case SA_FINDING_COUNT:                    break;
     }
     return SA_TEXT_TRUNCATED;

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "keytable.h"
 #include "sipparse.h"
+#include "sipauth/digest.h"
 
 #include <string.h>
 
@@ -27,10 +28,17 @@ typedef enum {
     SA_MSG_FINAL_AGAIN
 } sa_msg_kind_t;
 
+/* One challenge (realm, nonce) and what its retry's credentials are checked against. */
 typedef struct {
     const char *realm;
     const char *nonce;
+    guint32     opaque_hash;     /* of the unquoted opaque, when has_opaque */
+    guint16     algorithms;      /* bits of sa_digest_alg_t offered (MD5 when the parameter is absent) */
+    guint8      qop;             /* SA_QOP_* offered; 0: no qop */
+    guint8      has_opaque : 1;
+    guint8      digest : 1;      /* a Digest challenge (not Bearer...) */
 } sa_realm_nonce_t;
+G_STATIC_ASSERT(SA_DIGEST_ALG_UNKNOWN < 16);
 
 /* Room for a key of four strings of at most SA_MAX_STRING bytes and one number. */
 #define SA_KEY_MAX (4 * (SA_MAX_STRING + 1) + sizeof(guint32))
@@ -130,6 +138,16 @@ struct sa_attempt {
     guint      stale_by_reason : 1; /* no stale=true, but the reason phrase says the nonce changed */
     guint      heuristic : 1;
     guint      abandoned : 1;    /* a new request without credentials came instead of a retry */
+    /* The retry's credentials, checked when it is linked (SPEC section 10). */
+    guint      credentials : 3;  /* sa_credentials_t; 0 while no retry */
+    guint      check_reason : 4; /* sa_check_reason_t */
+    guint      autn : 2;         /* sa_autn_check_t */
+    guint      retry_alg : 4;    /* sa_digest_alg_t of its credentials */
+    guint      retry_qop : 2;    /* 0 none, 1 auth, 2 auth-int, 3 another token */
+    guint      qop_check : 2;    /* sa_qop_check_t */
+    guint      response_check : 2; /* sa_response_check_t */
+    guint      retry_digest : 1; /* the retry carried Digest credentials for this challenge */
+    guint32    retry_nc;         /* the retry's nonce count, for the next retry of the flow */
     char       hop_bytes[];      /* hop.bytes */
 };
 
@@ -175,6 +193,8 @@ struct sa_tracker {
     gint64       last_time;      /* the latest capture time fed: where the capture ends */
     sa_keytable_t *dns_clients;  /* address -> sa_dns_client_t, the hosts that sent DNS queries */
     GPtrArray   *dns_logs;       /* every client's queries array, to free them */
+    sa_secret_source_t secret_source; /* NULL: credentials are not checked */
+    gconstpointer secret_source_data;
 };
 
 /* Key building: inline, as every message builds one or two keys. */
@@ -265,6 +285,13 @@ void sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view
 /* The DNS queries of the host at a textual address (a top-Via host) between two times, into the result's dns_*
  * fields; nothing when the address is a name or sent no DNS. */
 void sa_fill_dns(const sa_tracker_t *tracker, const char *host, gint64 from_ns, gint64 to_ns, sa_result_t *result);
+
+/* Checks a retry's credentials against the challenge it answers (credentials.c): the findings that need no
+ * secret into retry->retry_findings, the verification into the attempt. */
+void sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
+                                const sa_event_t *event);
+/* Reads a challenge header's parameters the retry is checked against into a realm slot. */
+void sa_note_challenge_params(sa_realm_nonce_t *slot, const char *header_value);
 
 /* Records that message id belongs to frame. */
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);

@@ -1,5 +1,6 @@
 /* The tracker's results: each message's role, links, outcome and findings, projected from the records. */
 #include "records.h"
+#include "sipauth/explain.h"
 
 static void
 fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
@@ -42,6 +43,35 @@ fill_slow_retry(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_res
     sa_fill_dns(tracker, txn_host(attempt->request), attempt->challenge_time, attempt->retry->request_time, result);
 }
 
+static const char *const qop_names[] = { NULL, "auth", "auth-int", "other" };
+
+/* The retry of attempt's credentials, as checked when it was linked. */
+static void
+fill_credentials(sa_result_t *result, const sa_attempt_t *attempt)
+{
+    result->credentials = attempt->credentials;
+    result->check_reason = attempt->check_reason;
+    result->autn = attempt->autn;
+    result->qop_check = attempt->qop_check;
+    result->response_check = attempt->response_check;
+    if (attempt->retry_digest) {
+        result->algorithm = sa_digest_alg_name(attempt->retry_alg);
+        result->qop = qop_names[attempt->retry_qop];
+    }
+}
+
+/* The server refused a retry whose credentials verify: challenged again as a refusal, or 403. */
+static gboolean
+refused_correct(const sa_attempt_t *attempt)
+{
+    const sa_txn_t *retry = attempt->retry;
+    if (attempt->credentials != SA_CREDENTIALS_CORRECT || retry == NULL)
+        return FALSE;
+    if (retry->challenged)
+        return (retry->challenged->findings & SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED)) != 0;
+    return retry->final_frame != 0 && sa_failure_of(retry->final_code) == SA_FAILURE_FORBIDDEN;
+}
+
 static sa_again_t
 challenged_again_by(const sa_attempt_t *next)
 {
@@ -63,8 +93,11 @@ fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attemp
     result->stale = attempt->stale;
     result->stale_by_reason = attempt->stale_by_reason;
     result->findings = attempt->findings;
-    if (request->answers)
+    if (request->answers) {
         result->answered_code = request->answers->code;
+        if (refused_correct(request->answers))
+            result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
+    }
     if (retry) {
         result->retry_frame = retry->request_frame;
         result->has_time_to_retry = TRUE;
@@ -73,6 +106,7 @@ fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attemp
         result->result_code = retry->final_code;
         result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
         result->username = retry->username;
+        fill_credentials(result, attempt);
         if (retry->challenged)
             result->again = challenged_again_by(retry->challenged);
         fill_slow_retry(tracker, attempt, result);
@@ -101,6 +135,9 @@ fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *ret
     result->heuristic = attempt->heuristic;
     result->username = retry->username;
     result->findings = retry->retry_findings;
+    fill_credentials(result, attempt);
+    if (refused_correct(attempt))
+        result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
     result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
     fill_slow_retry(tracker, attempt, result);
     result->flow_state = SA_OUTCOME_RETRY_UNANSWERED;
@@ -169,6 +206,8 @@ fill_final(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn
     result->flow_state = txn->final_code < 300 ? SA_OUTCOME_ACCEPTED : SA_OUTCOME_REJECTED;
     if (!again && txn->final_code >= 300)
         result->findings = SA_FINDING_BIT(SA_FINDING_RETRY_FAILED);
+    if (!again && refused_correct(answered))
+        result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
     return answered;
 }
 

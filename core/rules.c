@@ -13,7 +13,7 @@ typedef struct {
     sa_auth_params_t auth[SA_MAX_REALMS];
     guint    n_proxy;
     sa_auth_params_t proxy[SA_MAX_REALMS];
-} sa_credentials_t;
+} sa_request_creds_t;
 
 void
 sa_config_init_defaults(sa_config_t *config)
@@ -49,19 +49,19 @@ parse_auth_list(const sa_header_list_t *list, sa_auth_params_t *out, guint *n_ou
 
 /* Both credential headers, Authorization first, as one list. */
 static guint
-credential_count(const sa_credentials_t *creds)
+credential_count(const sa_request_creds_t *creds)
 {
     return creds->n_auth + creds->n_proxy;
 }
 
 static const sa_auth_params_t *
-credential_at(const sa_credentials_t *creds, guint i)
+credential_at(const sa_request_creds_t *creds, guint i)
 {
     return i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
 }
 
 static void
-parse_credentials(const sa_event_t *event, sa_credentials_t *creds)
+parse_credentials(const sa_event_t *event, sa_request_creds_t *creds)
 {
     memset(creds, 0, sizeof *creds);
     creds->has_authorization = event->authorization.count > 0;
@@ -83,7 +83,7 @@ parse_credentials(const sa_event_t *event, sa_credentials_t *creds)
 }
 
 static const sa_auth_params_t *
-first_username(const sa_credentials_t *creds)
+first_username(const sa_request_creds_t *creds)
 {
     for (guint i = 0; i < creds->n_proxy; i++)
         if (creds->proxy[i].username.ptr)
@@ -197,7 +197,7 @@ new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
 }
 
 static gboolean
-credentials_echo_nonce(const sa_credentials_t *creds, const sa_attempt_t *attempt)
+credentials_echo_nonce(const sa_request_creds_t *creds, const sa_attempt_t *attempt)
 {
     for (guint i = 0; i < credential_count(creds); i++) {
         const sa_auth_params_t *params = credential_at(creds, i);
@@ -224,7 +224,7 @@ span_is_str(sa_span_t span, const char *str)
 
 /* The checks of RFC 3261 22.2-22.3 on a retry against the challenge it answers. */
 static guint32
-retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_credentials_t *creds)
+retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_request_creds_t *creds)
 {
     guint32 findings = 0;
     gboolean proxy = attempt->code == 407;
@@ -280,8 +280,8 @@ forget_pending(sa_tracker_t *tracker, sa_attempt_t *attempt)
 }
 
 static void
-link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
-           const sa_credentials_t *creds, gboolean heuristic)
+link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry, const sa_event_t *event,
+           const sa_request_creds_t *creds, gboolean heuristic)
 {
     attempt->retry = retry;
     attempt->heuristic = heuristic;
@@ -299,6 +299,7 @@ link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
     }
     retry->answers = attempt;
     retry->retry_findings = retry_findings(attempt, retry, creds);
+    sa_check_retry_credentials(tracker, attempt, retry, event);
     forget_pending(tracker, attempt);
 }
 
@@ -311,7 +312,7 @@ within_timeout(const sa_tracker_t *tracker, const sa_attempt_t *attempt, gint64 
 
 /* A non-compliant UA retries with a new Call-ID: find its challenge by the nonce it echoes. */
 static sa_attempt_t *
-find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t *creds)
+find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_request_creds_t *creds)
 {
     for (guint i = 0; i < credential_count(creds); i++) {
         const sa_auth_params_t *params = credential_at(creds, i);
@@ -340,7 +341,7 @@ find_by_nonce(sa_tracker_t *tracker, const sa_txn_t *txn, const sa_credentials_t
 
 /* A new request: the retry of a pending challenge, the sign it was abandoned, or neither. */
 static void
-link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *creds)
+link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event, const sa_request_creds_t *creds)
 {
     sa_key_builder_t builder;
     sa_key_t hop = hop_key(&builder, txn);
@@ -352,7 +353,7 @@ link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *c
             return;
         }
         if (credentials_echo_nonce(creds, pending) || within_timeout(tracker, pending, txn->request_time)) {
-            link_retry(tracker, pending, txn, creds, FALSE);
+            link_retry(tracker, pending, txn, event, creds, FALSE);
             return;
         }
         forget_pending(tracker, pending);
@@ -360,7 +361,7 @@ link_new_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_credentials_t *c
     if (creds->any_nonempty && tracker->config.heuristic_call_id) {
         sa_attempt_t *by_nonce = find_by_nonce(tracker, txn, creds);
         if (by_nonce)
-            link_retry(tracker, by_nonce, txn, creds, TRUE);
+            link_retry(tracker, by_nonce, txn, event, creds, TRUE);
     }
 }
 
@@ -372,16 +373,28 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
     const sa_header_list_t *headers = event->status == 407 ? &event->proxy_authenticate
                                                            : &event->www_authenticate;
     sa_auth_params_t params[SA_MAX_REALMS];
-    guint n_params;
-    if (!parse_auth_list(headers, params, &n_params))
-        tracker->feed_cut = TRUE;
+    const char *values[SA_MAX_REALMS];
+    guint n_params = 0;
+    for (guint h = 0; headers->values && h < headers->count; h++) {
+        if (n_params == SA_MAX_REALMS) {
+            tracker->feed_cut = TRUE;
+            break;
+        }
+        if (sa_parse_auth(headers->values[h], &params[n_params]))
+            values[n_params++] = headers->values[h];
+    }
     for (guint i = 0; i < n_params; i++) {
         const char *realm = sa_intern_span(tracker, params[i].realm);
         gboolean known = FALSE;
         for (guint r = 0; r < attempt->n_realms && !known; r++)
             known = attempt->realms[r].realm == realm && sa_span_is_stored(params[i].nonce, attempt->realms[r].nonce);
-        if (known)
+        if (known) {
+            /* The same realm and nonce again (one header per algorithm, RFC 8760): what it offers joins. */
+            for (guint r = 0; r < attempt->n_realms; r++)
+                if (attempt->realms[r].realm == realm && sa_span_is_stored(params[i].nonce, attempt->realms[r].nonce))
+                    sa_note_challenge_params(&attempt->realms[r], values[i]);
             continue;
+        }
         /* Nonces are copied, not interned: each is new, and the interning table would only grow. */
         const char *nonce = sa_copy_span(tracker, params[i].nonce);
         attempt->stale = attempt->stale || params[i].stale;
@@ -391,8 +404,10 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
         }
         tracker->feed_cut = tracker->feed_cut || attempt->n_realms == SA_MAX_REALMS;
         guint slot = MIN(attempt->n_realms, SA_MAX_REALMS - 1);
+        memset(&attempt->realms[slot], 0, sizeof attempt->realms[slot]);
         attempt->realms[slot].realm = realm;
         attempt->realms[slot].nonce = nonce;
+        sa_note_challenge_params(&attempt->realms[slot], values[i]);
         attempt->n_realms = (guint8)(slot + 1);
         if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned) {
             sa_nonce_entry_t *entry = sa_arena_alloc0(tracker->records, sizeof *entry);
@@ -486,7 +501,7 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 }
 
 static void
-set_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event, const sa_credentials_t *creds)
+set_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event, const sa_request_creds_t *creds)
 {
     txn->request_frame = event->frame;
     txn->request_time = event->time_ns;
@@ -513,7 +528,7 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
     if (g_strcmp0(event->method, "CANCEL") == 0)
         return 0;
 
-    sa_credentials_t creds;
+    sa_request_creds_t creds;
     if (txn) {
         /* A late copy after its retry was linked (a slower capture point) is no longer the request. */
         if (txn->request_frame != 0 || (txn->challenged && txn->challenged->retry))
@@ -528,7 +543,7 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
     parse_credentials(event, &creds);
     tracker->feed_cut = tracker->feed_cut || creds.cut;
     set_request(tracker, txn, event, &creds);
-    link_new_request(tracker, txn, &creds);
+    link_new_request(tracker, txn, event, &creds);
     return add_msg(tracker, txn, SA_MSG_REQUEST, FALSE);
 }
 

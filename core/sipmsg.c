@@ -90,7 +90,9 @@ parse_start_line(char *start, char *end, sa_event_t *event)
             || !is_version(token3, (gsize)(end - token3)))
         return FALSE;
     *space1 = '\0';
+    *space2 = '\0';
     event->method = start;
+    event->request_uri = token2;
     return TRUE;
 }
 
@@ -103,7 +105,8 @@ typedef enum {
     HDR_WWW_AUTHENTICATE,
     HDR_PROXY_AUTHENTICATE,
     HDR_AUTHORIZATION,
-    HDR_PROXY_AUTHORIZATION
+    HDR_PROXY_AUTHORIZATION,
+    HDR_CONTENT_LENGTH
 } header_t;
 
 /* Whether a header line may be one of those kept, by its first byte: most lines are skipped unread. */
@@ -111,7 +114,7 @@ static gboolean
 may_be_kept(char first)
 {
     switch (first | 0x20) {     /* ASCII letters in either case; no other byte maps to these */
-    case 'a': case 'c': case 'f': case 'i': case 'p': case 'v': case 'w':
+    case 'a': case 'c': case 'f': case 'i': case 'l': case 'p': case 'v': case 'w':
         return TRUE;
     default:
         return FALSE;
@@ -125,7 +128,8 @@ classify(const char *name, gsize len)
 #define IS(literal) SA_NAME_IS(name, len, literal)
     switch (len) {
     case 1:
-        return IS("i") ? HDR_CALL_ID : IS("f") ? HDR_FROM : IS("v") ? HDR_VIA : HDR_OTHER;
+        return IS("i") ? HDR_CALL_ID : IS("f") ? HDR_FROM : IS("v") ? HDR_VIA : IS("l") ? HDR_CONTENT_LENGTH
+             : HDR_OTHER;
     case 3:
         return IS("Via") ? HDR_VIA : HDR_OTHER;
     case 4:
@@ -134,6 +138,8 @@ classify(const char *name, gsize len)
         return IS("Call-ID") ? HDR_CALL_ID : HDR_OTHER;
     case 13:
         return IS("Authorization") ? HDR_AUTHORIZATION : HDR_OTHER;
+    case 14:
+        return IS("Content-Length") ? HDR_CONTENT_LENGTH : HDR_OTHER;
     case 16:
         return IS("WWW-Authenticate") ? HDR_WWW_AUTHENTICATE : HDR_OTHER;
     case 18:
@@ -187,7 +193,8 @@ make_list_utf8(const sa_header_list_t *list)
 static void
 make_event_utf8(sa_event_t *event)
 {
-    const char **singles[] = { &event->method, &event->reason, &event->call_id, &event->cseq, &event->from };
+    const char **singles[] = { &event->method, &event->request_uri, &event->reason, &event->call_id, &event->cseq,
+                               &event->from };
     for (gsize i = 0; i < G_N_ELEMENTS(singles); i++)
         if (*singles[i])
             make_utf8((char *)*singles[i]);
@@ -241,9 +248,29 @@ store_header(sa_sip_message_t *msg, header_t header, const char *value)
     case HDR_PROXY_AUTHORIZATION:
         add_to_list(event, &event->proxy_authorization, msg->proxy_authorization, SA_MSG_MAX_AUTH, value);
         break;
+    case HDR_CONTENT_LENGTH:
     case HDR_OTHER:
         break;
     }
+}
+
+/* A request's body, for qop=auth-int: from the empty line, Content-Length bytes (the rest when absent, as
+ * UDP allows); cut when fewer bytes are there than it says. */
+static void
+set_body(sa_event_t *event, const char *body, const char *end, const char *content_length)
+{
+    gsize available = body <= end ? (gsize)(end - body) : 0;
+    gsize len = available;
+    if (content_length) {
+        char *rest;
+        guint64 declared = g_ascii_strtoull(content_length, &rest, 10);
+        if (rest != content_length) {
+            len = (gsize)MIN(declared, (guint64)available);
+            event->body_cut = declared > available;
+        }
+    }
+    event->body = (const guint8 *)body;
+    event->body_len = len;
 }
 
 gboolean
@@ -261,11 +288,15 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
         return TRUE;
 
     char *p = next;
+    const char *content_length = NULL;
+    const char *body = NULL;
     while (p < end) {
         line_t line;
         read_header_line(&scan, p, &line);
-        if (line.end == line.start)
-            break;                      /* the empty line before the body */
+        if (line.end == line.start) {
+            body = line.next;           /* the empty line before the body */
+            break;
+        }
         p = line.next;
         if (!may_be_kept(*line.start))
             continue;
@@ -279,7 +310,15 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
         while (value < line.end && sa_is_lws(*value))
             value++;
         *line.end = '\0';               /* a line break, or text[len] */
+        if (header == HDR_CONTENT_LENGTH && content_length == NULL)
+            content_length = value;
         store_header(msg, header, value);
+    }
+    if (msg->event.method) {
+        if (body)
+            set_body(&msg->event, body, end, content_length);
+        else
+            msg->event.body_cut = content_length != NULL && g_ascii_strtoull(content_length, NULL, 10) > 0;
     }
     if (has_non_ascii(text, p))
         make_event_utf8(&msg->event);

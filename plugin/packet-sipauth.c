@@ -10,6 +10,7 @@
 #include "sip_messages.h"
 #include "dns_messages.h"
 #include "stats.h"
+#include "credentials_uat.h"
 #include "packet-sipauth.h"
 
 static int proto_sipauth = -1;
@@ -46,6 +47,9 @@ sipauth_init(void)
     config.heuristic_call_id = pref_heuristic_call_id;
     config.slow_retry_s = pref_slow_retry;
     tracker = sa_tracker_new(&config);
+    const sa_secrets_t *secrets = sa_credentials_uat_secrets();
+    if (secrets)
+        sa_tracker_set_secret_source(tracker, sa_secrets_lookup, secrets);
     sa_render_init();
     GArray *wanted = sa_sip_messages_wanted();
     sa_dns_messages_want(wanted);
@@ -147,6 +151,7 @@ proto_register_sipauth(void)
     prefs_register_uint_preference(module, "slow_retry", "Slow retry (s)",
         "Seconds after its challenge from which an authenticated retry is slow (sipauth.slow_retry, with the "
         "UA's DNS queries in between); 0: never", 10, &pref_slow_retry);
+    sa_credentials_uat_register(module);
 
     sipauth_handle = register_dissector("sipauth", dissect_sipauth, proto_sipauth);
     register_init_routine(sipauth_init);

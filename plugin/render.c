@@ -29,8 +29,14 @@ static int hf_sipauth_refusals = -1;
 static int hf_sipauth_dns_queries = -1;
 static int hf_sipauth_dns_unanswered = -1;
 static int hf_sipauth_dns_frame = -1;
+static int hf_sipauth_credentials = -1;
+static int hf_sipauth_credentials_reason = -1;
+static int hf_sipauth_algorithm = -1;
+static int hf_sipauth_qop = -1;
+static int hf_sipauth_username = -1;
 
 static gint ett_sipauth = -1;
+static gint ett_sipauth_credentials = -1;
 
 /* Each finding once under its name and registered summary (what tshark -G fields lists), then one expert info
  * of the same name per text it is shown with (explain.h), because the GUI's Expert Information groups by
@@ -69,6 +75,13 @@ static const value_string sipauth_outcome_vals[] = {
 #define SA_OUTCOME_VAL(name, value, text) { SA_OUTCOME_##name, text },
     SA_OUTCOMES(SA_OUTCOME_VAL)
 #undef SA_OUTCOME_VAL
+    { 0, NULL }
+};
+
+static const value_string sipauth_credentials_vals[] = {
+#define SA_CREDENTIALS_VS(name, value, text) { value, text },
+    SA_CREDENTIALS(SA_CREDENTIALS_VS)
+#undef SA_CREDENTIALS_VS
     { 0, NULL }
 };
 
@@ -150,8 +163,24 @@ sa_render_register(int proto)
         { &hf_sipauth_dns_frame,
           { "First DNS query in frame", "sipauth.dns_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "Slow retry: the UA's first DNS query after the challenge", HFILL } },
+        { &hf_sipauth_credentials,
+          { "Credentials", "sipauth.credentials", FT_UINT8, BASE_DEC, VALS(sipauth_credentials_vals), 0x0,
+            "The retry's response against the credentials table: correct, wrong, not checked (no entry), "
+            "cannot check (why: sipauth.credentials_reason)", HFILL } },
+        { &hf_sipauth_credentials_reason,
+          { "Cannot check because", "sipauth.credentials_reason", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Why the retry's response cannot be checked", HFILL } },
+        { &hf_sipauth_algorithm,
+          { "Algorithm", "sipauth.algorithm", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The retry's Digest algorithm (MD5 when the credentials name none)", HFILL } },
+        { &hf_sipauth_qop,
+          { "qop", "sipauth.qop", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The retry's quality of protection", HFILL } },
+        { &hf_sipauth_username,
+          { "User name", "sipauth.username", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The retry's credentials' username", HFILL } },
     };
-    static gint *ett[] = { &ett_sipauth };
+    static gint *ett[] = { &ett_sipauth, &ett_sipauth_credentials };
     static ei_register_info ei[] = {
 #define SA_EI_ENTRY(name, abbrev, group, severity, summary) \
         { &ei_sipauth[SA_FINDING_##name], \
@@ -352,12 +381,25 @@ info_tag(const sa_result_t *r, char *buf, gsize size)
     return NULL;
 }
 
+/* The Info column tag of a retry whose credentials were checked with the table. */
+static const char *
+retry_info_tag(const sa_result_t *r)
+{
+    if (r->findings & SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED))
+        return "[auth: correct credentials REFUSED]";
+    switch (r->credentials) {
+    case SA_CREDENTIALS_CORRECT: return "[auth: credentials correct]";
+    case SA_CREDENTIALS_WRONG:   return "[auth: WRONG credentials]";
+    default:                     return NULL;
+    }
+}
+
 /* Appends the outcome tag; the SIP dissector may already have left a trailing space. */
 static void
 append_info_tag(packet_info *pinfo, const sa_result_t *r)
 {
     char buf[80];
-    const char *tag = info_tag(r, buf, sizeof buf);
+    const char *tag = r->role == SA_ROLE_RETRY ? retry_info_tag(r) : info_tag(r, buf, sizeof buf);
     if (tag == NULL)
         return;
     const char *info = col_get_text(pinfo->cinfo, COL_INFO);
@@ -381,10 +423,31 @@ add_verdict(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
     return verdict;
 }
 
+static void
+add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
+{
+    if (value)
+        proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0, value));
+}
+
+/* A retry's credentials: the verdict on them, why they could not be checked, and what they say. */
+static void
+add_credentials(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
+{
+    proto_item *item = add_uint(sub, hf_sipauth_credentials, tvb, r->credentials);
+    if (item && r->credentials == SA_CREDENTIALS_CANNOT_CHECK && r->check_reason != SA_CHECK_NONE) {
+        proto_tree *why = proto_item_add_subtree(item, ett_sipauth_credentials);
+        add_string(why, hf_sipauth_credentials_reason, tvb, sa_check_reason_text(r->check_reason));
+    }
+    add_string(sub, hf_sipauth_algorithm, tvb, r->algorithm);
+    add_string(sub, hf_sipauth_qop, tvb, r->qop);
+    add_string(sub, hf_sipauth_username, tvb, r->username);
+}
+
 void
 sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t *r, gboolean info_column)
 {
-    if (info_column && r->role == SA_ROLE_CHALLENGE)
+    if (info_column && (r->role == SA_ROLE_CHALLENGE || r->role == SA_ROLE_RETRY))
         append_info_tag(pinfo, r);
 
     if (!tree_needed(tree, r->findings)) {
@@ -433,6 +496,9 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
             add_uint(sub, hf_sipauth_dns_frame, tvb, r->dns_frame);
         }
     }
+
+    if (r->role == SA_ROLE_RETRY)
+        add_credentials(sub, tvb, r);
 
     /* The verdict's statement comes first; it and the details sit under the verdict item (an expert info
      * opens its own subtree under the item it is added to). */

@@ -15,6 +15,13 @@ typedef bool sa_pref_bool_t;
 typedef gboolean sa_pref_bool_t;
 #endif
 
+/* A UAT's update callback returns a bool from 4.2, a gboolean before. */
+#if SA_WS_AT_LEAST(4, 2)
+typedef bool sa_uat_bool_t;
+#else
+typedef gboolean sa_uat_bool_t;
+#endif
+
 /* plugin_describe() tells the loader what a plugin is, from 4.4. */
 #if SA_WS_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>

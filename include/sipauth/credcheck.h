@@ -52,8 +52,9 @@ sa_qop_check_t sa_check_qop(guint offered, const sa_digest_params_t *credentials
  * unreadable nc counts as 0. */
 gboolean sa_check_nc_incremented(guint32 previous_nc, const sa_digest_params_t *credentials);
 
-/* opaque_mismatch: offered is the challenge's opaque unquoted (ptr NULL: none offered, always TRUE). */
-gboolean sa_check_opaque_echoed(sa_span_t offered, const sa_digest_params_t *credentials);
+/* opaque_mismatch: offered_hash is sa_digest_value_hash() of the challenge's opaque (offered FALSE: none was
+ * offered, always TRUE). */
+gboolean sa_check_opaque_echoed(gboolean offered, guint32 offered_hash, const sa_digest_params_t *credentials);
 
 /* response_malformed: the response against the length of its algorithm (an unknown one is not judged). */
 sa_response_check_t sa_check_response(const sa_digest_params_t *credentials);

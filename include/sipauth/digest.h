@@ -132,6 +132,10 @@ gsize sa_digest_alg_hex_len(sa_digest_alg_t alg);
 /* The value of a parameter without its quoting: out must hold value.len bytes; returns the length. */
 gsize sa_digest_unquote(const sa_digest_params_t *params, sa_digest_param_t param, char *out);
 
+/* A hash of a parameter's value once unquoted: equal values hash equal, so a challenge's opaque is compared
+ * with its echo without keeping it. */
+guint32 sa_digest_value_hash(const sa_digest_params_t *params, sa_digest_param_t param);
+
 /* Whether a parameter's value, once unquoted, is the plain text given (FALSE when absent). */
 gboolean sa_digest_value_is(const sa_digest_params_t *params, sa_digest_param_t param, sa_span_t plain);
 

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 #define SA_TEXT_CHECK_CREDS "check user name, realm and password (AKA keys in IMS)"
 #define SA_TEXT_STALE_HINT "without stale=true, a UA may take the new challenge for refused credentials"
 #define SA_TEXT_CUT "single pass: tshark -2 tells how it ended"
+#define SA_TEXT_UA_WRONG "the response does not verify with the credentials table: the UA's password (or AKA keys) " \
+                         "is wrong"
+#define SA_TEXT_SERVER_SIDE "the response verifies with the credentials table: look at the server (its stored " \
+                            "password or HA1, realm, nonce store, HSS)"
 
 /* X(ID, finding, text): every text a finding is shown with. */
 #define SA_TEXTS(X) \
@@ -26,6 +30,11 @@ G_BEGIN_DECLS
     X(REFUSED_NOT_YET,     RETRY_CHALLENGED,   "Credentials refused; no new try seen yet (" SA_TEXT_CUT ")") \
     X(LOOP,                CHALLENGE_LOOP,     "Challenge loop: the credentials were refused again and again " \
                                                "(password, AKA keys or realm)") \
+    /* the same, where the credentials table verified the refused retry */ \
+    X(REFUSED_WRONG,       RETRY_CHALLENGED,   "Credentials refused: " SA_TEXT_UA_WRONG) \
+    X(REFUSED_CORRECT,     RETRY_CHALLENGED,   "Correct credentials refused: " SA_TEXT_SERVER_SIDE) \
+    X(LOOP_WRONG,          CHALLENGE_LOOP,     "Challenge loop: " SA_TEXT_UA_WRONG) \
+    X(LOOP_CORRECT,        CHALLENGE_LOOP,     "Challenge loop with correct credentials: " SA_TEXT_SERVER_SIDE) \
     X(NO_RETRY_NO_HEADER,  MISSING_RETRY,      "No authenticated retry: the challenge carries no authenticate " \
                                                "header to answer") \
     X(NO_RETRY_REFRESH_STARTED_OVER, MISSING_RETRY, "No retry after a nonce refresh: the UA started over " \
@@ -48,6 +57,8 @@ G_BEGIN_DECLS
     /* a failed retry, by its status code (sa_failure_of): on the result, and stating a rejected flow */ \
     X(FAILED_FORBIDDEN,    RETRY_FAILED,       "Retry refused with 403: the server did not accept these credentials " \
                                                "(user name, realm, password or AKA keys)") \
+    X(FORBIDDEN_WRONG,     RETRY_FAILED,       "Retry refused with 403: " SA_TEXT_UA_WRONG) \
+    X(FORBIDDEN_CORRECT,   RETRY_FAILED,       "Correct credentials refused with 403: " SA_TEXT_SERVER_SIDE) \
     X(FAILED_ROUTING,      RETRY_FAILED,       "Retry passed authentication, then was not routed (404, 480...): the " \
                                                "target is unknown or unreachable, not an authentication matter") \
     X(FAILED_NOT_AUTH,     RETRY_FAILED,       "Retry passed authentication, then was declined (busy, codec, event " \
@@ -91,7 +102,36 @@ G_BEGIN_DECLS
     X(SLOW_DNS_SOME_UNANSWERED, SLOW_RETRY,    "Authenticated retry came late; in between, some of the UA's DNS " \
                                                "queries went unanswered") \
     X(SLOW_DNS_ANSWERED,   SLOW_RETRY,         "Authenticated retry came late; in between, the UA made DNS queries, " \
-                                               "all answered")
+                                               "all answered") \
+    /* the credentials of a retry (SPEC section 10) */ \
+    X(URI_MISMATCH,        URI_MISMATCH,       "Credentials' uri is not the Request-URI (RFC 3261 22.4): the server " \
+                                               "hashes another uri than the UA; fix the UA") \
+    X(ALGORITHM_NOT_OFFERED, ALGORITHM_NOT_OFFERED, "Credentials use an algorithm no challenge of this realm offered: " \
+                                               "the server cannot check them; fix the UA's algorithm") \
+    X(ALGORITHM_DOWNGRADE, ALGORITHM_DOWNGRADE, "The UA answered a weaker algorithm than the strongest offered (RFC " \
+                                               "8760): check its algorithm support") \
+    X(QOP_NOT_USED,        QOP_MISMATCH,       "The challenge offered qop and the credentials use none (RFC 7616): " \
+                                               "fix the UA") \
+    X(QOP_NOT_OFFERED,     QOP_MISMATCH,       "Credentials use a qop the challenge did not offer: fix the UA") \
+    X(QOP_NO_CNONCE_NC,    QOP_MISMATCH,       "Credentials use qop without cnonce or nc: the response cannot be " \
+                                               "computed; fix the UA") \
+    X(NC_NOT_INCREMENTED,  NC_NOT_INCREMENTED, "Nonce used again with a nonce count not above the previous one: the " \
+                                               "server may take it for a replay; fix the UA's nc") \
+    X(OPAQUE_MISMATCH,     OPAQUE_MISMATCH,    "Credentials do not echo the challenge's opaque unchanged: fix the UA " \
+                                               "(or the proxy that rewrote it)") \
+    X(RESPONSE_MISSING,    RESPONSE_MALFORMED, "Credentials carry no response: fix the UA") \
+    X(RESPONSE_LENGTH,     RESPONSE_MALFORMED, "Credentials' response is not the length the algorithm gives: fix the " \
+                                               "UA") \
+    X(RESPONSE_NOT_HEX,    RESPONSE_MALFORMED, "Credentials' response is not hexadecimal: fix the UA") \
+    X(USERNAME_CHANGED,    USERNAME_CHANGED,   "User name differs from the flow's previous attempt: the UA switched " \
+                                               "account (or IMPI)") \
+    X(WRONG_CREDENTIALS,   WRONG_CREDENTIALS,  "Response does not verify with the credentials table: the UA's " \
+                                               "password (or AKA keys) is wrong") \
+    X(CREDENTIALS_CORRECT, CREDENTIALS_CORRECT, "Response verifies with the credentials table: the UA's credentials " \
+                                               "are correct") \
+    X(CORRECT_REFUSED,     CORRECT_CREDENTIALS_REFUSED, "Correct credentials refused: " SA_TEXT_SERVER_SIDE) \
+    X(AKA_AUTN_INVALID,    AKA_AUTN_INVALID,   "The challenge's AUTN does not verify with the user's K and OP/OPc: " \
+                                               "the network (HSS) has other keys for this user")
 
 typedef enum {
 #define SA_TEXT_ENUM(id, finding, text) SA_TEXT_##id,

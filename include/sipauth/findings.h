@@ -27,7 +27,19 @@
     X(AKA_RESYNC,               "aka_resync",               SEQUENCE,      NOTE, "IMS AKA synchronisation failure (auts)") \
     X(CHALLENGE_ANSWERED,       "challenge_answered",       SEQUENCE,      CHAT, "Challenge answered and accepted") \
     X(ANALYSIS_TRUNCATED,       "analysis_truncated",       MALFORMED,     NOTE, "Analysis bound reached: part of this message was not analysed") \
-    X(SLOW_RETRY,               "slow_retry",               SEQUENCE,      NOTE, "Authenticated retry came late")
+    X(SLOW_RETRY,               "slow_retry",               SEQUENCE,      NOTE, "Authenticated retry came late") \
+    X(URI_MISMATCH,             "uri_mismatch",             PROTOCOL,      WARN, "Credentials' uri is not the Request-URI") \
+    X(ALGORITHM_NOT_OFFERED,    "algorithm_not_offered",    PROTOCOL,      WARN, "Credentials use an algorithm the challenge did not offer") \
+    X(ALGORITHM_DOWNGRADE,      "algorithm_downgrade",      PROTOCOL,      NOTE, "Credentials answer a weaker algorithm than the strongest offered") \
+    X(QOP_MISMATCH,             "qop_mismatch",             PROTOCOL,      WARN, "Credentials' qop does not fit the challenge") \
+    X(NC_NOT_INCREMENTED,       "nc_not_incremented",       PROTOCOL,      WARN, "Nonce used again without a higher nonce count") \
+    X(OPAQUE_MISMATCH,          "opaque_mismatch",          PROTOCOL,      WARN, "Credentials do not echo the challenge's opaque") \
+    X(RESPONSE_MALFORMED,       "response_malformed",       PROTOCOL,      WARN, "Credentials' response missing or malformed") \
+    X(USERNAME_CHANGED,         "username_changed",         PROTOCOL,      NOTE, "User name changed from the previous attempt") \
+    X(WRONG_CREDENTIALS,        "wrong_credentials",        SECURITY,      WARN, "Response does not verify: wrong password or keys on the UA") \
+    X(CREDENTIALS_CORRECT,      "credentials_correct",      SECURITY,      CHAT, "Response verifies: the credentials are correct") \
+    X(CORRECT_CREDENTIALS_REFUSED, "correct_credentials_refused", SECURITY, WARN, "Correct credentials refused by the server") \
+    X(AKA_AUTN_INVALID,         "aka_autn_invalid",         SECURITY,      WARN, "IMS AKA: the challenge's AUTN does not verify with the user's keys")
 
 typedef enum {
 #define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,

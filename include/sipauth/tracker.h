@@ -5,6 +5,8 @@
 #include <glib.h>
 #include "sipauth/findings.h"
 #include "sipauth/vocabulary.h"
+#include "sipauth/secrets.h"
+#include "sipauth/credcheck.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +50,7 @@ typedef struct {
     gboolean truncated;              /* the reader already left part of the message out (its bytes past a
                                       * bound, header lines past a count): its results say so */
     const char *method;              /* request method; NULL for a response */
+    const char *request_uri;         /* request: the Request-URI; NULL for a response */
     guint    status;                 /* response status code; 0 for a request */
     const char *reason;              /* response reason phrase; NULL for a request */
     const char *call_id;
@@ -58,6 +61,9 @@ typedef struct {
     sa_header_list_t proxy_authenticate;
     sa_header_list_t authorization;
     sa_header_list_t proxy_authorization;
+    const guint8 *body;              /* the message body as captured (qop=auth-int hashes it); NULL if none */
+    gsize    body_len;
+    gboolean body_cut;               /* the body is not whole: Content-Length beyond the captured bytes */
 } sa_event_t;
 
 /* A DNS message: the tracker keeps the queries of the hosts that send any, to say what a UA did before a late
@@ -148,9 +154,22 @@ typedef struct {
     guint        dns_queries;        /* slow retry: the UA's DNS queries between challenge and retry */
     guint        dns_unanswered;     /* of which no response was seen */
     guint32      dns_frame;          /* the first of them */
+
+    /* The retry's credentials (SPEC section 10): on the retry, and on the challenge it answers. */
+    sa_credentials_t credentials;    /* NONE where not a retry */
+    sa_check_reason_t check_reason;  /* CANNOT_CHECK: why */
+    sa_autn_check_t autn;            /* IMS AKA with keys: the challenge's AUTN */
+    const char  *algorithm;          /* the credentials' algorithm name, NULL when no Digest credentials */
+    const char  *qop;                /* their qop, NULL when none */
+    sa_qop_check_t qop_check;
+    sa_response_check_t response_check;
+    sa_credentials_t refused_credentials; /* the flow's refused (or 403) retry's credentials, for the statement */
 } sa_result_t;
 
 sa_tracker_t *sa_tracker_new(const sa_config_t *config);
+/* Where retries' secrets come from (the credentials table, an HSS's vectors); NULL: none, every retry is
+ * "not checked". The source must outlive the tracker or be replaced first. */
+void sa_tracker_set_secret_source(sa_tracker_t *tracker, sa_secret_source_t source, gconstpointer source_data);
 void sa_tracker_free(sa_tracker_t *tracker);
 
 /* Feeds messages in capture order; returns the id to query the message with later. */

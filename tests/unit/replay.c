@@ -194,6 +194,14 @@ static const field_t fields[] = {
     FIELD(dns_queries, NUMBER, FALSE),
     FIELD(dns_unanswered, NUMBER, FALSE),
     FIELD(dns_frame, FRAME, FALSE),
+    FIELD(credentials, NUMBER, FALSE),
+    FIELD(check_reason, NUMBER, FALSE),
+    FIELD(autn, NUMBER, FALSE),
+    FIELD(algorithm, STRING, FALSE),
+    FIELD(qop, STRING, FALSE),
+    FIELD(qop_check, NUMBER, FALSE),
+    FIELD(response_check, NUMBER, FALSE),
+    FIELD(refused_credentials, NUMBER, FALSE),
 };
 
 /* A field's value: a 32-bit number (enums and gbooleans too), the time, or a string. */
