@@ -128,7 +128,9 @@ unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_e
                   const sa_digest_params_t *cred, sa_qop_check_t *qop_check, sa_response_check_t *response_check)
 {
     guint32 findings = 0;
-    if (event->request_uri) {
+    /* Past the first hop a proxy may have retargeted the Request-URI (RFC 3261 section 16.5; an I-CSCF
+     * rewrites it to the S-CSCF): only a request as its UA sent it (one Via) is held to its uri. */
+    if (event->request_uri && retry->via_count == 1) {
         sa_span_t ruri = { event->request_uri, strlen(event->request_uri) };
         if (!sa_check_uri_matches(cred, ruri))
             findings |= SA_FINDING_BIT(SA_FINDING_URI_MISMATCH);

@@ -60,6 +60,16 @@ credential_at(const sa_request_creds_t *creds, guint i)
     return i < creds->n_auth ? &creds->auth[i] : &creds->proxy[i - creds->n_auth];
 }
 
+/* Credentials of another scheme (Bearer, RFC 8898) are credentials too, whatever their parameters. */
+static gboolean
+any_other_scheme(const sa_header_list_t *list)
+{
+    for (guint i = 0; list->values && i < list->count; i++)
+        if (list->values[i] && sa_digest_scheme(list->values[i], strlen(list->values[i])) == SA_SCHEME_OTHER)
+            return TRUE;
+    return FALSE;
+}
+
 static void
 parse_credentials(const sa_event_t *event, sa_request_creds_t *creds)
 {
@@ -80,6 +90,8 @@ parse_credentials(const sa_event_t *event, sa_request_creds_t *creds)
                 || params->username.len > SA_MAX_STRING)
             creds->cut = TRUE;
     }
+    if (!creds->any_nonempty)
+        creds->any_nonempty = any_other_scheme(&event->authorization) || any_other_scheme(&event->proxy_authorization);
 }
 
 static const sa_auth_params_t *
@@ -246,7 +258,9 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_requ
     }
     /* A resent challenge may carry a new nonce (stateless proxies): any challenged nonce of the realm counts. */
     gboolean realm_found = FALSE;
+    gboolean any_realm = FALSE;      /* credentials of another scheme (Bearer) name none: not ours to judge */
     for (guint i = 0; i < n; i++) {
+        any_realm = any_realm || list[i].realm.ptr != NULL;
         gboolean realm_known = FALSE;
         gboolean nonce_known = FALSE;
         for (guint r = 0; r < attempt->n_realms; r++) {
@@ -259,7 +273,7 @@ retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_requ
         if (realm_known && !nonce_known)
             findings |= SA_FINDING_BIT(SA_FINDING_NONCE_MISMATCH);
     }
-    if (n > 0 && !realm_found)
+    if (any_realm && !realm_found)
         findings |= SA_FINDING_BIT(SA_FINDING_REALM_MISMATCH);
     return findings;
 }

@@ -8,6 +8,7 @@
 sc_recording_t *replay_recording_new(const sa_config_t *config);
 void replay_recording_add(sc_recording_t *rec, const sc_msg_t *msg);
 void replay_recording_skip(sc_recording_t *rec, const char *reason);
+void replay_recording_set_secrets(sc_recording_t *rec, sa_secret_source_t source, gconstpointer data);
 /* The scenario ended: replays it alone (self-interleaved, with each copy inserted), failing the test on a
  * difference, unless a /replay/interleaved test is collecting recordings. Frees or keeps rec. */
 void replay_recording_done(sc_recording_t *rec);

@@ -2,6 +2,8 @@
 #include "scenario.h"
 #include "replay.h"
 
+#include <string.h>
+
 sc_t *
 sc_new(const sa_config_t *config)
 {
@@ -20,6 +22,13 @@ sc_free(sc_t *sc)
     sa_tracker_free(sc->tracker);
     g_array_free(sc->ids, TRUE);
     g_free(sc);
+}
+
+void
+sc_set_secrets(sc_t *sc, sa_secret_source_t source, gconstpointer data)
+{
+    sa_tracker_set_secret_source(sc->tracker, source, data);
+    replay_recording_set_secrets(sc->recording, source, data);
 }
 
 void
@@ -76,6 +85,10 @@ sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const sc_msg_t *m
         .proxy_authenticate = list_of(proxy, msg->proxy_authenticate, msg->proxy_authenticate2),
         .authorization = list_of(authz, msg->authorization, NULL),
         .proxy_authorization = list_of(proxy_authz, msg->proxy_authorization, msg->proxy_authorization2),
+        .request_uri = msg->method ? msg->request_uri : NULL,
+        .body = (const guint8 *)msg->body,
+        .body_len = msg->body ? strlen(msg->body) : 0,
+        .body_cut = msg->body_cut,
     };
     sa_msg_id_t id = sa_tracker_feed(tracker, &event);
 

@@ -26,6 +26,9 @@ typedef struct {
     const char *authorization;
     const char *proxy_authorization;
     const char *proxy_authorization2;
+    const char *request_uri;    /* request: the Request-URI; default none (its uri is then not compared) */
+    const char *body;           /* request: the message body, for qop=auth-int */
+    gboolean    body_cut;       /* the body is not whole in the capture */
     gboolean    in_icmp;
 } sc_msg_t;
 
@@ -35,11 +38,12 @@ typedef struct {
 
 /* Every field of sc_msg_t but at, X(field), so that a recording copies and compares them all:
  * the identifying strings, the authentication headers, the numbers. */
-#define SC_MSG_IDS(X) X(method) X(reason) X(call_id) X(cseq_method) X(branch) X(via_host) X(via) X(from)
+#define SC_MSG_IDS(X) X(method) X(reason) X(call_id) X(cseq_method) X(branch) X(via_host) X(via) X(from) \
+    X(request_uri) X(body)
 #define SC_MSG_AUTH(X) X(www_authenticate) X(www_authenticate2) X(proxy_authenticate) X(proxy_authenticate2) \
     X(authorization) X(proxy_authorization) X(proxy_authorization2)
 #define SC_MSG_STRINGS(X) SC_MSG_IDS(X) SC_MSG_AUTH(X)
-#define SC_MSG_NUMBERS(X) X(status) X(cseq) X(extra_vias) X(in_icmp)
+#define SC_MSG_NUMBERS(X) X(status) X(cseq) X(extra_vias) X(body_cut) X(in_icmp)
 
 /* Every message a scenario sends, kept for the replays that sc_free runs (replay.h). */
 typedef struct sc_recording sc_recording_t;
@@ -56,6 +60,10 @@ sc_t *sc_new(const sa_config_t *config);   /* NULL: defaults */
 void sc_free(sc_t *sc);
 /* For a scenario that cannot be replayed (say why): keep these rare. */
 void sc_no_replay(sc_t *sc, const char *reason);
+
+/* Where the scenario's trackers (and its replays') take retries' secrets from; the source must live until the
+ * test program ends (replays run after the test). */
+void sc_set_secrets(sc_t *sc, sa_secret_source_t source, gconstpointer data);
 
 /* Feeds one message as the next frame; returns its frame number. */
 guint32 sc_send(sc_t *sc, const sc_msg_t *msg);
