@@ -12,6 +12,7 @@ Output is byte-for-byte reproducible: fixed timestamps, identifiers derived from
 import argparse
 import base64
 import hashlib
+import hmac
 import ipaddress
 import os
 import re
@@ -47,19 +48,448 @@ def digest_response(username, realm, password, method, uri, nonce, cnonce, nc="0
 
 def challenge_header(realm, nonce, stale=False, algorithm="MD5", extra=""):
     value = 'Digest realm="%s", nonce="%s", opaque="%s", algorithm=%s, qop="auth"' % (
-        realm, nonce, token("opaque", realm, length=16), algorithm)
+        realm, nonce, opaque_of(realm), algorithm)
     if stale:
         value += ", stale=true"
     return value + extra
 
 
+def opaque_of(realm):
+    """The opaque challenge_header() puts in a challenge of realm."""
+    return token("opaque", realm, length=16)
+
+
 def credentials_header(username, realm, nonce, uri, method, password="secret", cnonce_seed="c", nc="00000001",
-                       algorithm="MD5", response=None, extra=""):
+                       algorithm="MD5", response=None, extra="", opaque=None):
+    """Credentials answering challenge_header(realm, nonce): qop=auth, and the challenge's opaque echoed
+    (RFC 7616 section 3.4: unchanged); opaque names the realm of the challenge when it is not realm."""
     cnonce = token("cnonce", cnonce_seed, nonce, length=16)
     if response is None:
         response = digest_response(username, realm, password, method, uri, nonce, cnonce, nc)
     return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", algorithm=%s, '
-            'cnonce="%s", qop=auth, nc=%s%s' % (username, realm, nonce, uri, response, algorithm, cnonce, nc, extra))
+            'cnonce="%s", qop=auth, nc=%s, opaque="%s"%s' % (username, realm, nonce, uri, response, algorithm, cnonce,
+                                                           nc, opaque_of(opaque or realm), extra))
+
+
+# ---------------------------------------------------------------------------------------------
+# Credentials (SPEC section 10), written from the RFCs and 3GPP TS 35.206/35.208, independently of core/verify.c
+# and core/credcheck.c: RFC 7616's Digest arithmetic with RFC 8760's algorithms, userhash and auth-int, AKA's
+# passwords (RFC 3310, RFC 4169), MILENAGE over a plain AES-128, a tolerant reader of header values, the checks
+# that need no secret and the verification with a credentials table. write_case() holds every retry's stated
+# expectation to them.
+
+ALG_HASH = {"md5": "md5", "md5-sess": "md5", "sha-256": "sha256", "sha-256-sess": "sha256",
+            "sha-512-256": "sha512_256", "sha-512-256-sess": "sha512_256", "akav1-md5": "md5", "akav2-md5": "md5"}
+ALG_STRENGTH = {"md5": 1, "md5-sess": 1, "sha-256": 2, "sha-256-sess": 2, "sha-512-256": 3, "sha-512-256-sess": 3}
+AKAV2_LABEL = b"http-digest-akav2-password"
+CRED_FINDINGS = ("uri_mismatch", "algorithm_not_offered", "algorithm_downgrade", "qop_mismatch", "nc_not_incremented",
+                 "opaque_mismatch", "response_malformed", "username_changed")
+CREDENTIAL_VALUES = ("correct", "wrong", "not_checked", "cannot_check")
+# Why credentials cannot be checked: the keys of run_e2e.py, the enum names of include/sipauth/verify.h's
+# SA_CHECK_REASONS in lower case (the tree shows their text).
+CHECK_REASONS = ("scheme", "algorithm", "qop", "body_cut", "malformed_response", "missing_parameter", "resync",
+                 "aka_nonce", "secret", "user")
+
+
+def hash_hex(algorithm, data):
+    """H(data) in lower-case hex for a Digest algorithm's hash (RFC 7616 section 3.2)."""
+    return hashlib.new(ALG_HASH[algorithm.lower()], data if isinstance(data, bytes) else data.encode()).hexdigest()
+
+
+def digest_response_of(algorithm, username, realm, method, uri, nonce, password=None, ha1=None, qop=None, nc=None,
+                       cnonce=None, body=b""):
+    """RFC 7616 section 3.4.1 (and RFC 2069's form without qop): the response the UA computes. username is the plain
+    one (userhash changes only what is sent); password is bytes (AKA's RES) or text; ha1 replaces it."""
+    h = lambda data: hash_hex(algorithm, data)
+    if ha1 is None:
+        secret = password if isinstance(password, bytes) else password.encode()
+        ha1 = h(("%s:%s:" % (username, realm)).encode() + secret)
+    if algorithm.lower().endswith("-sess"):
+        ha1 = h("%s:%s:%s" % (ha1, nonce, cnonce))
+    a2 = "%s:%s" % (method, uri)
+    if qop == "auth-int":
+        a2 += ":" + h(body if isinstance(body, bytes) else body.encode())
+    if qop:
+        return h("%s:%s:%s:%s:%s:%s" % (ha1, nonce, nc, cnonce, qop, h(a2)))
+    return h("%s:%s:%s" % (ha1, nonce, h(a2)))
+
+
+# RFC 2617 section 3.5 and RFC 7616 section 3.9.1: the examples the arithmetic must give.
+assert digest_response_of("MD5", "Mufasa", "testrealm@host.com", "GET", "/dir/index.html",
+                          "dcd98b7102dd2f0e8b11d0f600bfb0c093", "Circle Of Life", qop="auth", nc="00000001",
+                          cnonce="0a4f113b") == "6629fae49393a05397450978507c4ef1"
+for _alg, _want in (("MD5", "8ca523f5e9506fed4657c9700eebdbec"),
+                    ("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")):
+    assert digest_response_of(_alg, "Mufasa", "http-auth@example.org", "GET", "/dir/index.html",
+                              "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", "Circle of Life", qop="auth",
+                              nc="00000001", cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ") == _want
+
+
+# -- MILENAGE (3GPP TS 35.206) over AES-128 (FIPS 197), enough for a test generator
+
+def _xtime(a):
+    a <<= 1
+    return (a ^ 0x11B) & 0xFF if a & 0x100 else a
+
+
+def _gf_mul(a, b):
+    p = 0
+    while b:
+        if b & 1:
+            p ^= a
+        a, b = _xtime(a), b >> 1
+    return p
+
+
+def _aes_sbox():
+    inverse = [0] + [next(y for y in range(1, 256) if _gf_mul(x, y) == 1) for x in range(1, 256)]
+    box = []
+    for x in range(256):
+        b = s = inverse[x]
+        for _ in range(4):
+            b = ((b << 1) | (b >> 7)) & 0xFF
+            s ^= b
+        box.append(s ^ 0x63)
+    return box
+
+
+AES_SBOX = _aes_sbox()
+
+
+def aes128_encrypt(key, block):
+    words = [list(key[i:i + 4]) for i in range(0, 16, 4)]
+    rcon = 1
+    for i in range(4, 44):
+        t = list(words[i - 1])
+        if i % 4 == 0:
+            t = [AES_SBOX[b] for b in t[1:] + t[:1]]
+            t[0] ^= rcon
+            rcon = _xtime(rcon)
+        words.append([a ^ b for a, b in zip(words[i - 4], t)])
+    state = [b ^ k for b, k in zip(block, sum(words[0:4], []))]
+    for rnd in range(1, 11):
+        state = [AES_SBOX[b] for b in state]
+        state = [state[(i + 4 * (i % 4)) % 16] for i in range(16)]           # ShiftRows, column-major state
+        if rnd < 10:
+            mixed = []
+            for c in range(4):
+                col = state[4 * c:4 * c + 4]
+                x = col[0] ^ col[1] ^ col[2] ^ col[3]
+                mixed += [col[i] ^ x ^ _xtime(col[i] ^ col[(i + 1) % 4]) for i in range(4)]
+            state = mixed
+        state = [b ^ k for b, k in zip(state, sum(words[4 * rnd:4 * rnd + 4], []))]
+    return bytes(state)
+
+
+def _xor(a, b):
+    return bytes(x ^ y for x, y in zip(a, b))
+
+
+def _rot(block, bits):
+    return block[bits // 8:] + block[:bits // 8]
+
+
+def milenage_opc(k, op):
+    return _xor(aes128_encrypt(k, op), op)
+
+
+def milenage(k, opc, rand, sqn, amf):
+    """{mac_a, mac_s, res, ck, ik, ak, ak_star}: f1, f1*, f2, f3, f4, f5, f5* (TS 35.206 section 4.1)."""
+    temp = aes128_encrypt(k, _xor(rand, opc))
+    out1 = _xor(aes128_encrypt(k, _xor(temp, _rot(_xor(sqn + amf + sqn + amf, opc), 64))), opc)
+
+    def out(r, c):
+        t = _rot(_xor(temp, opc), r)
+        return _xor(aes128_encrypt(k, t[:15] + bytes([t[15] ^ c])), opc)
+    out2, out3, out4, out5 = out(0, 1), out(32, 2), out(64, 4), out(96, 8)
+    return dict(mac_a=out1[:8], mac_s=out1[8:], res=out2[8:], ck=out3, ik=out4, ak=out2[:6], ak_star=out5[:6])
+
+
+# 3GPP TS 35.208 test set 1: the keys of the IMS scenarios' USIMs, and the values MILENAGE must give with them.
+TS1 = dict(k="465b5ce8b199b49faa5f0a2ee238a6bc", rand="23553cbe9637a89d218ae64dae47bf35", sqn="ff9bb4d0b607",
+           amf="b9b9", op="cdc202d5123e20f62b6d676ac72cb318", opc="cd63cb71954a9f4e48a5994e37a02baf",
+           mac_a="4a9ffac354dfafb3", res="a54211d5e3ba50bf", ck="b40ba9a3c58b2a05bbf0d987b21bf8cb",
+           ik="f769bcd751044604127672711c6d3441", ak="aa689c648370")
+_ts1 = {n: bytes.fromhex(v) for n, v in TS1.items()}
+assert milenage_opc(_ts1["k"], _ts1["op"]) == _ts1["opc"]
+_ts1_out = milenage(_ts1["k"], _ts1["opc"], _ts1["rand"], _ts1["sqn"], _ts1["amf"])
+assert all(_ts1_out[n] == _ts1[n] for n in ("mac_a", "res", "ck", "ik", "ak")), "MILENAGE against TS 35.208 test set 1"
+
+
+def aka_challenge(k, opc, rand, sqn, amf, flip_mac_bit=False):
+    """What the HSS mints for RAND and SQN: the vectors, AUTN = (SQN xor AK) || AMF || MAC-A, and the nonce
+    base64(RAND || AUTN) (RFC 3310 section 3.2); flip_mac_bit spoils AUTN's MAC (a network with other keys)."""
+    v = milenage(k, opc, rand, sqn, amf)
+    mac = bytearray(v["mac_a"])
+    if flip_mac_bit:
+        mac[7] ^= 0x01
+    v["autn"] = _xor(sqn, v["ak"]) + amf + bytes(mac)
+    v["nonce"] = base64.b64encode(rand + v["autn"]).decode()
+    return v
+
+
+assert aka_challenge(_ts1["k"], _ts1["opc"], _ts1["rand"], _ts1["sqn"], _ts1["amf"])["autn"] == \
+    _xor(_ts1["sqn"], _ts1["ak"]) + _ts1["amf"] + _ts1["mac_a"]
+
+
+def aka_auts(k, opc, rand, sqn_ms):
+    """The UE's resynchronisation token (TS 33.102 section 6.3.3): (SQN_MS xor AK*) || MAC-S, AMF zero."""
+    v = milenage(k, opc, rand, sqn_ms, b"\x00\x00")
+    return base64.b64encode(_xor(sqn_ms, v["ak_star"]) + v["mac_s"]).decode()
+
+
+def aka_password(algorithm, res, ck, ik):
+    """The Digest password of AKA: RES itself for AKAv1 (RFC 3310 section 3.4); for AKAv2 (RFC 4169 section 3)
+    base64(PRF(RES || IK || CK, "http-digest-akav2-password")), PRF being HMAC with the algorithm's hash (MD5)."""
+    if algorithm.lower() == "akav1-md5":
+        return res
+    return base64.b64encode(hmac.new(res + ik + ck, AKAV2_LABEL, hashlib.md5).digest())
+
+
+# -- Reading header values
+
+class AuthValue:
+    """A WWW-/Proxy-Authenticate or (Proxy-)Authorization value: scheme and parameters (unquoted, the first of
+    duplicates kept), which were duplicated with another value, whether a quoted string ran to the end."""
+
+    def __init__(self, text):
+        self.text = text
+        self.params, self.duplicated, self.conflicting, self.unterminated = {}, set(), set(), False
+        m = re.match(r"\s*([^\s,=\"]+)(?=\s|$)", text)
+        self.scheme = m.group(1) if m else ""
+        if self.digest:
+            self._read(text, m.end())
+
+    @property
+    def digest(self):
+        return self.scheme.lower() == "digest"
+
+    @property
+    def algorithm(self):
+        return self.params.get("algorithm", "MD5")
+
+    def _read(self, text, i):
+        n = len(text)
+        while i < n:
+            while i < n and text[i] in " \t\r\n,":
+                i += 1
+            j = i
+            while j < n and text[j] not in " \t\r\n,=\"":
+                j += 1
+            name, k = text[i:j].lower(), j
+            while k < n and text[k] in " \t":
+                k += 1
+            if not name or k >= n or text[k] != "=":
+                i = max(j, i + 1)           # no parameter here: skipped
+                continue
+            k += 1
+            while k < n and text[k] in " \t":
+                k += 1
+            if k < n and text[k] == '"':
+                e, chars = k + 1, []
+                while e < n and text[e] != '"':
+                    if text[e] == "\\" and e + 1 < n:
+                        e += 1
+                    chars.append(text[e])
+                    e += 1
+                self.unterminated |= e >= n
+                value, i = "".join(chars), e + 1
+            else:
+                e = k
+                while e < n and text[e] not in " \t\r\n,":
+                    e += 1
+                value, i = text[k:e], e
+            if name in self.params:
+                self.duplicated.add(name)
+                if self.params[name] != value:
+                    self.conflicting.add(name)
+            else:
+                self.params[name] = value
+
+
+def qop_set(value):
+    return {t.strip().lower() for t in value.split(",") if t.strip()} if value else set()
+
+
+def nc_value(cred):
+    """The nonce count as a number, or None when nc is not 1 to 8 hex digits (RFC 7616: 8LHEX)."""
+    nc = cred.params.get("nc")
+    return int(nc, 16) if nc and re.fullmatch(r"[0-9A-Fa-f]{1,8}", nc) else None
+
+
+def sip_uri_equal(a, b):
+    """RFC 3261 section 19.1.4, as far as the scenarios need: scheme and host case-insensitive, user part
+    case-sensitive after %HH decoding, ports as written, user/ttl/method/maddr/transport in both or neither, other
+    parameters in both equal, headers all equal. Other text only byte for byte."""
+    def parts(text):
+        m = re.fullmatch(r"(?i)(sips?):(?:([^@;?]*)@)?(\[[^\]]*\]|[^:;?]*)(?::(\d+))?((?:;[^?]*)?)(?:\?(.*))?", text)
+        if not m:
+            return None
+        unescape = lambda t: re.sub(r"%([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), t)
+        params = {}
+        for p in (m.group(5) or "").split(";")[1:]:
+            name, _, value = p.partition("=")
+            params[unescape(name).lower()] = unescape(value).lower()
+        headers = sorted((unescape(h.partition("=")[0]).lower(), unescape(h.partition("=")[2]))
+                         for h in (m.group(6) or "").split("&") if h)
+        return (m.group(1).lower(), unescape(m.group(2) or ""), unescape(m.group(3)).lower(), m.group(4)), params, headers
+    pa, pb = parts(a), parts(b)
+    if pa is None or pb is None:
+        return a == b
+    if pa[0] != pb[0] or pa[2] != pb[2]:
+        return False
+    special = ("user", "ttl", "method", "maddr", "transport")
+    if any((p in pa[1]) != (p in pb[1]) for p in special):
+        return False
+    return all(pa[1][p] == pb[1][p] for p in set(pa[1]) & set(pb[1]))
+
+
+# -- The checks of a retry
+
+def auth_kinds(code):
+    """(challenge header, credentials header, the other credentials header) after a 401 or a 407."""
+    if code == 407:
+        return "Proxy-Authenticate", "Proxy-Authorization", "Authorization"
+    return "WWW-Authenticate", "Authorization", "Proxy-Authorization"
+
+
+def answering_credentials(message, code, realms):
+    """The credentials that answer the challenge (SPEC section 10): the header of the right kind whose realm is a
+    challenged realm; if none, the first credentials."""
+    _, right, other = auth_kinds(code)
+    values = [AuthValue(v) for v in message.get(right)]
+    for value in values:
+        if value.digest and value.params.get("realm") in realms:
+            return value
+    values += [AuthValue(v) for v in message.get(other)]
+    return values[0] if values else None
+
+
+def status_of(message):
+    return int(message.start.split()[1])
+
+
+def credential_checks(retry, challenge, request):
+    """(the answering credentials, the set of secret-free findings) of a retry, from the challenge it answers and the
+    request that challenge challenged (None when not captured)."""
+    code = status_of(challenge)
+    ask, right, other = auth_kinds(code)
+    offers = [c for c in (AuthValue(v) for v in challenge.get(ask)) if c.digest]
+    realms = [c.params.get("realm") for c in offers]
+    cred = answering_credentials(retry, code, realms)
+    if cred is None or not cred.digest:
+        return cred, set()                   # another scheme (Bearer): never judged
+    found = set()
+    if "uri" not in cred.params or not sip_uri_equal(cred.params["uri"], retry.start.split()[1]):
+        found.add("uri_mismatch")
+    mine = [c for c in offers if c.params.get("realm") == cred.params.get("realm")]
+    if mine:
+        offered, used = [c.algorithm.lower() for c in mine], cred.algorithm.lower()
+        if used not in offered:
+            found.add("algorithm_not_offered")
+        if (len(set(offered)) > 1 and used in ALG_STRENGTH
+                and any(ALG_STRENGTH.get(o, 0) > ALG_STRENGTH[used] for o in offered)):
+            found.add("algorithm_downgrade")
+        answered = next((c for c in mine if c.params.get("nonce") == cred.params.get("nonce")), mine[0])
+        offered_qop, used_qop = qop_set(answered.params.get("qop")), qop_set(cred.params.get("qop"))
+        if ((offered_qop and not used_qop) or (used_qop and not used_qop <= offered_qop)
+                or (used_qop and ("cnonce" not in cred.params or nc_value(cred) is None))):
+            found.add("qop_mismatch")
+        if "opaque" in answered.params and cred.params.get("opaque") != answered.params["opaque"]:
+            found.add("opaque_mismatch")
+    response, hashed = cred.params.get("response"), ALG_HASH.get(cred.algorithm.lower())
+    if response is None or (hashed and not re.fullmatch(r"[0-9A-Fa-f]{%d}" % (32 if hashed == "md5" else 64),
+                                                        response)):
+        found.add("response_malformed")
+    if request is not None:
+        before = [c for c in (AuthValue(v) for v in request.get(right) + request.get(other)) if c.digest]
+        for earlier in before:
+            if earlier.params.get("nonce") and earlier.params.get("nonce") == cred.params.get("nonce"):
+                if (nc_value(cred) or 0) <= (nc_value(earlier) or 0):
+                    found.add("nc_not_incremented")
+        if before and before[0].params.get("username") != cred.params.get("username"):
+            found.add("username_changed")
+    return cred, found
+
+
+def table_entry(table, cred):
+    """The table's row for the credentials: user (for userhash=true, the one whose H(user:realm) was sent) and
+    realm (empty: any)."""
+    realm, sent = cred.params.get("realm", ""), cred.params.get("username")
+    for row in table:
+        if row["realm"] not in ("", realm):
+            continue
+        if cred.params.get("userhash", "").lower() == "true":
+            if cred.algorithm.lower() in ALG_HASH and sent and hash_hex(cred.algorithm, "%s:%s" % (
+                    row["username"], realm)) == sent.lower():
+                return row
+        elif row["username"] == sent:
+            return row
+    return None
+
+
+def verify_credentials(cred, method, body, body_cut, table):
+    """(credentials value, reason or None, AUTN verdict: None unchecked, True valid, False invalid) of a retry's
+    answering credentials against the credentials table."""
+    if cred is None or not cred.digest:
+        return "cannot_check", "scheme", None
+    algorithm = cred.algorithm.lower()
+    if algorithm not in ALG_HASH:
+        return "cannot_check", "algorithm", None
+    row = table_entry(table, cred)
+    if row is None:
+        return "not_checked", None, None
+    autn_ok = None
+    password, ha1 = row["password"], row["ha1"] or None
+    if algorithm.startswith("aka"):
+        if not row["k"]:
+            return "cannot_check", "secret", None
+        k = bytes.fromhex(row["k"])
+        opc = bytes.fromhex(row["opc"]) if row["opc"] else milenage_opc(k, bytes.fromhex(row["op"]))
+        raw = base64.b64decode(cred.params["nonce"])
+        rand, autn = raw[:16], raw[16:32]
+        ak = milenage(k, opc, rand, b"\0" * 6, b"\0\0")["ak"]
+        v = milenage(k, opc, rand, _xor(autn[:6], ak), autn[6:8])
+        autn_ok = v["mac_a"] == autn[8:16]
+        password, ha1 = aka_password(algorithm, v["res"], v["ck"], v["ik"]), None
+    elif row["k"]:
+        return "cannot_check", "secret", None
+    if "auts" in cred.params:
+        return "cannot_check", "resync", autn_ok
+    qop = cred.params.get("qop")
+    if qop is not None and qop.lower() not in ("auth", "auth-int"):
+        return "cannot_check", "qop", autn_ok
+    if (any(p not in cred.params for p in ("realm", "nonce", "uri"))
+            or (qop and ("cnonce" not in cred.params or nc_value(cred) is None))):
+        return "cannot_check", "missing_parameter", autn_ok
+    response, hashed = cred.params.get("response"), ALG_HASH[algorithm]
+    if ("response" in cred.conflicting or response is None
+            or not re.fullmatch(r"[0-9A-Fa-f]{%d}" % (32 if hashed == "md5" else 64), response)):
+        return "cannot_check", "malformed_response", autn_ok
+    if qop == "auth-int" and body_cut:
+        return "cannot_check", "body_cut", autn_ok
+    expected = digest_response_of(cred.algorithm, row["username"], cred.params["realm"], method, cred.params["uri"],
+                                  cred.params["nonce"], password=password, ha1=ha1, qop=qop, nc=cred.params.get("nc"),
+                                  cnonce=cred.params.get("cnonce"), body=body)
+    return ("correct" if expected == response.lower() else "wrong"), None, autn_ok
+
+
+def credentials_row(username, realm="", password="", ha1="", k="", op="", opc="", amf=""):
+    """One row of the sipauth_credentials table, its eight fields in the UAT's order."""
+    return dict(username=username, realm=realm, password=password, ha1=ha1, k=k, op=op, opc=opc, amf=amf)
+
+
+UAT_FIELDS = ("username", "realm", "password", "ha1", "k", "op", "opc", "amf")
+
+
+def table_args(table):
+    """The tshark arguments that give the table (the args: line of a case; run_e2e.py splits it like a shell)."""
+    out = []
+    for row in table:
+        for name in UAT_FIELDS:
+            assert re.fullmatch(r"[A-Za-z0-9@.:_+/=-]*", row[name]), (name, row[name])
+        out.append("-o 'uat:sipauth_credentials:%s'" % ",".join('"%s"' % row[name] for name in UAT_FIELDS))
+    return " ".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,6 +643,9 @@ class Capture:
         self.verdicts = {}          # flow -> the verdict the scenario states (checked against the derived one)
         self.comments = []
         self.ip_id = {}
+        self.table = []             # rows of the credentials table the case gives tshark (args: line), or none
+        self.snaplen = 65535        # frames longer than this are cut in the file (incl_len < orig_len)
+        self.cut_labels = set()     # the labelled messages the scenario means to be cut by the snaplen
 
     # -- link and network layers
 
@@ -388,7 +821,7 @@ class TcpConnection:
 FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", "result_frame", "dns_frame")
 ORDER = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
          "retry_frame", "result_frame", "result_code", "result_reason", "time_to_retry", "outcome", "heuristic",
-         "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "dns_queries", "dns_unanswered",
+         "credentials", "credentials_reason", "algorithm", "qop", "username", "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "dns_queries", "dns_unanswered",
          "dns_frame", "experts")
 FINAL_VIEW_EXPERTS = {"missing_retry", "no_ack", "retry_unanswered", "challenge_answered"}
 
@@ -403,7 +836,12 @@ STATEMENT = {"accepted": "challenge_answered", "accepted_after_nonce_refresh": "
 GRAVEST = ("challenge_loop", "retry_challenged", "missing_challenge_header", "missing_retry", "stale_nonce")
 ABOVE_NOTE = {"missing_retry", "retry_challenged", "challenge_loop", "retry_failed", "retry_unanswered",
               "wrong_header", "cseq_not_incremented", "nonce_mismatch", "realm_mismatch",
-              "missing_challenge_header", "no_ack"}
+              "missing_challenge_header", "no_ack", "uri_mismatch", "algorithm_not_offered", "qop_mismatch",
+              "nc_not_incremented", "opaque_mismatch", "response_malformed", "wrong_credentials",
+              "correct_credentials_refused", "aka_autn_invalid"}
+# Findings a single pass cannot show yet on that frame (SPEC section 10): a correct retry's refusal comes later,
+# and a challenge learns that its AUTN is invalid from the retry that answers it.
+TWO_PASS_ONLY = {"retry": {"correct_credentials_refused"}, "challenge": {"aka_autn_invalid"}}
 DECIDED_SO_FAR = {"accepted", "accepted_after_nonce_refresh", "accepted_after_refusal", "rejected"}
 SLOW_RETRY_US = 5 * 1000000     # the sipauth.slow_retry default
 
@@ -454,11 +892,14 @@ def hits_analysis_bound(message):
 
 
 def write_pcap(capture, path):
+    cut = {capture.marks[label][0] for label in capture.cut_labels}
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_ETHERNET))
-        for usec, data in capture.frames:
-            f.write(struct.pack("<IIII", EPOCH + usec // 1000000, usec % 1000000, len(data), len(data)))
-            f.write(data)
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, capture.snaplen, LINKTYPE_ETHERNET))
+        for number, (usec, data) in enumerate(capture.frames, 1):
+            kept = data[:capture.snaplen]
+            assert (len(kept) < len(data)) == (number in cut), (capture.name, number, len(data))
+            f.write(struct.pack("<IIII", EPOCH + usec // 1000000, usec % 1000000, len(kept), len(data)))
+            f.write(kept)
 
 
 def seconds(delta_us):
@@ -572,7 +1013,8 @@ def single_pass(frame, fields, verdict):
     if role == "retry":
         for name in ("result_frame", "result_code", "result_reason"):
             out.pop(name, None)
-    out["experts"] = [e for e in out["experts"] if e not in FINAL_VIEW_EXPERTS]
+    out["experts"] = [e for e in out["experts"]
+                      if e not in FINAL_VIEW_EXPERTS and e not in TWO_PASS_ONLY.get(role, ())]
     if "first_request_frame" in verdict:
         out["first_request_frame"] = verdict["first_request_frame"]
     refusals = sum(1 for f in verdict["refusal_frames"] if f <= frame)
@@ -614,13 +1056,72 @@ def keyed(capture, rows):
     return out
 
 
+def with_credentials(capture):
+    """The expectations with what each retry's credentials must show (SPEC section 10), checked against the
+    scenario: credentials (stated by the scenario whenever the capture has a table; not_checked otherwise unless
+    stated), credentials_reason, algorithm, qop and username read from the answering credentials; the secret-free
+    findings the scenario states must be the ones credential_checks() finds; credentials_correct or
+    wrong_credentials and aka_autn_invalid (on the retry and on the challenge it answers) are added from the
+    verification; correct_credentials_refused, stated on the retry, is added to the frame that refused it."""
+    out = [(label, dict(fields)) for label, fields in capture.expectations]
+    by_label = {label: fields for label, fields in out}
+    for label, fields in out:
+        if fields.get("role") != "retry":
+            continue
+        retry = capture.messages[label]
+        challenge = capture.messages[fields["challenge_frame"]]
+        request = capture.messages.get(fields.get("request_frame"))
+        cred, findings = credential_checks(retry, challenge, request)
+        body = retry.body.encode()
+        cut = label in capture.cut_labels
+        value, reason, autn_ok = verify_credentials(cred, retry.start.split()[0], body, cut, capture.table)
+        assert not capture.table or "credentials" in fields, (capture.name, label, "state the credentials")
+        stated = fields.get("credentials", "not_checked")
+        assert stated in CREDENTIAL_VALUES and (stated, fields.get("reason")) == (value, reason), \
+            (capture.name, label, "stated", stated, fields.get("reason"), "verified", value, reason)
+        fields.pop("reason", None)
+        fields["credentials"] = value
+        if reason:
+            assert reason in CHECK_REASONS, reason
+            fields["credentials_reason"] = reason
+        if cred is not None and cred.digest:
+            fields["algorithm"] = cred.algorithm
+            if "qop" in cred.params:
+                fields["qop"] = cred.params["qop"]
+            if "username" in cred.params:
+                fields["username"] = cred.params["username"].replace(" ", "_")
+        experts = [e for e in fields.get("experts", "").split(",") if e]
+        assert set(experts) & set(CRED_FINDINGS) == findings, (capture.name, label, "stated", experts, "found", findings)
+        experts += {"correct": ["credentials_correct"], "wrong": ["wrong_credentials"]}.get(value, [])
+        if autn_ok is False:
+            experts.append("aka_autn_invalid")
+            chal = by_label[fields["challenge_frame"]]
+            chal["experts"] = ",".join([e for e in chal.get("experts", "").split(",") if e] + ["aka_autn_invalid"])
+        refusing = fields.get("result_frame")
+        refused = refusing is not None and (
+            status_of(capture.messages[refusing]) == 403
+            or (status_of(capture.messages[refusing]) in (401, 407)
+                and "retry_challenged" in by_label[refusing].get("experts", "")))
+        assert ("correct_credentials_refused" in experts) == (value == "correct" and refused), \
+            (capture.name, label, "correct_credentials_refused: a correct retry refused (re-challenged or 403)")
+        if "correct_credentials_refused" in experts:
+            result = by_label[refusing]
+            result["experts"] = ",".join([e for e in result.get("experts", "").split(",") if e]
+                                         + ["correct_credentials_refused"])
+        fields["experts"] = ",".join(experts)
+    return out
+
+
 def write_case(capture, path):
     lines = ["# %s" % capture.description,
              "# Generated by tests/tools/gen_pcaps.py; edit the scenario there, not this file."]
     lines += ["# %s" % c for c in capture.comments]
-    lines += ["pcap: %s.pcap" % capture.name, ""]
+    lines += ["pcap: %s.pcap" % capture.name]
+    if capture.table:
+        lines.append("args: " + table_args(capture.table))
+    lines.append("")
     rows = []
-    for label, fields in capture.expectations:
+    for label, fields in with_credentials(capture):
         resolved = resolve(capture, fields)
         if hits_analysis_bound(capture.messages[label]):
             resolved["experts"] = sorted(resolved.get("experts", []) + ["analysis_truncated"])
@@ -1061,7 +1562,7 @@ def nonce_realm_mismatch(cap):
     cap.udp(3.004, PROXY, src, c401(req_b, "b.example", nonce(cap.name, "b"), token("tag", cap.name, "b401", length=8)),
             "bchal")
     retry_b = register(ua, cid_b, 2, branch(cap.name, "b", 2), tag_b,
-                       auth=[www_auth(ua, "other.example", nonce(cap.name, "b"))])
+                       auth=[www_auth(ua, "other.example", nonce(cap.name, "b"), opaque="b.example")])
     cap.udp(3.084, src, PROXY, retry_b, "bretry")
     cap.udp(3.090, PROXY, src, response(retry_b, 403, "Forbidden", token("tag", cap.name, "b403", length=8)), "bno")
 
@@ -1857,6 +2358,7 @@ def main():
               "",
               "Written by `tests/tools/gen_pcaps.py` (deterministic; rerun it rather than editing these files).",
               "What SIPAUTH must show on each frame is in `tests/e2e/cases/<name>.expect`.",
+              "",
               ""]
     for number, (name, description, build) in enumerate(SCENARIOS, 1):
         capture = Capture(name, description)
