@@ -2343,6 +2343,351 @@ def analysis_bounds(cap):
 
 
 # ---------------------------------------------------------------------------------------------
+# Credential correctness (SPEC section 10): one capture per secret-free check (no credentials table: every retry
+# is not_checked), verification captures whose case gives tshark a credentials table (args: line), bad input.
+
+def digest_challenge(realm, nonce_value, algorithm="MD5", qop="auth", opaque=True, stale=False, extra=""):
+    """A Digest challenge; algorithm, qop or opaque None leaves the parameter out (opaque True: opaque_of(realm))."""
+    parts = ['realm="%s"' % realm, 'nonce="%s"' % nonce_value]
+    if opaque:
+        parts.append('opaque="%s"' % (opaque_of(realm) if opaque is True else opaque))
+    if algorithm:
+        parts.append("algorithm=%s" % algorithm)
+    if qop:
+        parts.append('qop="%s"' % qop)
+    if stale:
+        parts.append("stale=true")
+    return "Digest " + ", ".join(parts) + extra
+
+
+def digest_credentials(username, realm, nonce_value, uri, method, password="", ha1=None, algorithm="MD5", qop="auth",
+                       nc="00000001", opaque=True, userhash=False, body="", algorithm_param=True, response=None,
+                       omit=(), extra=(), first=()):
+    """The credentials a UA computes (RFC 7616): the response from password (or ha1) unless given, opaque True echoes
+    opaque_of(realm) (None: none), userhash sends H(username:realm). omit leaves parameters out after the response is
+    computed; first and extra are raw parameters written before and after the others."""
+    cnonce = token("cnonce", username, nonce_value, length=16)
+    if response is None:
+        response = digest_response_of(algorithm, username, realm, method, uri, nonce_value, password=password, ha1=ha1,
+                                      qop=qop, nc=nc, cnonce=cnonce, body=body)
+    sent = hash_hex(algorithm, "%s:%s" % (username, realm)) if userhash else username
+    params = [("username", '"%s"' % sent), ("realm", '"%s"' % realm), ("nonce", '"%s"' % nonce_value),
+              ("uri", '"%s"' % uri), ("response", '"%s"' % response)]
+    if algorithm_param:
+        params.append(("algorithm", algorithm))
+    if qop:
+        params += [("cnonce", '"%s"' % cnonce), ("qop", qop), ("nc", nc)]
+    if opaque:
+        params.append(("opaque", '"%s"' % (opaque_of(realm) if opaque is True else opaque)))
+    if userhash:
+        params.append(("userhash", "true"))
+    params = [p for p in params if p[0] not in omit]
+    return "Digest " + ", ".join(list(first) + ["%s=%s" % p for p in params] + list(extra))
+
+
+RESULT_REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden"}
+
+
+def cred_flow(cap, flow, label, t, ua, challenges, credentials, result=200, method="REGISTER", code=401, ruri=None,
+              body="", body_type="text/plain", request_auth=(), retry_experts="", challenge_experts="",
+              credentials_value=None, reason=None, retry_body=None):
+    """request -> challenge (401 or 407 with the challenges given) -> [ACK] -> retry carrying credentials -> result:
+    a 2xx (200, 202), a failure (403, 400) or "giveup" (challenged again with a fresh nonce, the UA gives up).
+    credentials is one header value or a list of (header, value); credentials_value and reason state what the
+    verification gives (a capture with a table must state it). Returns the labels of the flow's messages."""
+    src = (ua.ip, ua.port)
+    cid, tag = call_id(cap.name, label, ua.ip), token("tag", cap.name, label, length=8)
+    ruri = ruri or ("sip:" + DOMAIN if method == "REGISTER" else BOB_URI)
+    ask, answer, _ = auth_kinds(code)
+    extra = [("Expires", "3600")] if method == "REGISTER" else []
+    to_uri = ua.aor if method == "REGISTER" else None
+    body_of = lambda b: b if method != "REGISTER" else ""
+    req = ua.request(method, ruri, cid, 1, branch(cap.name, label, 1), tag, to_uri=to_uri, auth=list(request_auth),
+                     extra=extra, body=body_of(body), body_type=body_type)
+    cap.udp(t, src, PROXY, req, label + "req")
+    reason_phrase = "Unauthorized" if code == 401 else "Proxy Authentication Required"
+    chal = response(req, code, reason_phrase, token("tag", cap.name, label, "chal", length=8),
+                    [(ask, c) for c in challenges])
+    cap.udp(t + 0.004, PROXY, src, chal, label + "chal")
+    invite = method == "INVITE"
+    if invite:
+        cap.udp(t + 0.005, src, PROXY, ack_for(req, chal), label + "ack")
+    auth = [(answer, credentials)] if isinstance(credentials, str) else list(credentials)
+    retry = ua.request(method, ruri, cid, 2, branch(cap.name, label, 2), tag, to_uri=to_uri, auth=auth, extra=extra,
+                       body=body_of(body if retry_body is None else retry_body), body_type=body_type)
+    cap.udp(t + 0.104, src, PROXY, retry, label + "retry")
+    final_tag = token("tag", cap.name, label, "final", length=8)
+    if result == "giveup":
+        again = response(retry, code, reason_phrase, final_tag,
+                         [(ask, digest_challenge(DOMAIN, nonce(cap.name, label + "/again")))])
+        cap.udp(t + 0.110, PROXY, src, again, label + "again")
+        if invite:
+            cap.udp(t + 0.111, src, PROXY, ack_for(retry, again), label + "ack2")
+    elif invite and result == 200:
+        cap.udp(t + 0.110, PROXY, src, ok_invite(retry, final_tag), label + "result")
+        cap.udp(t + 0.111, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, label, "ack2xx"), tag,
+                                                  to_uri=BOB_URI, to_tag=final_tag))
+    else:
+        extra_hdr = [("Contact", "<sip:%s@%s>;expires=3600" % (ua.user, hostport(ua.ip, ua.port)))] \
+            if method == "REGISTER" and result == 200 else []
+        final = response(retry, result, RESULT_REASONS[result], final_tag, extra_hdr)
+        cap.udp(t + 0.110, PROXY, src, final, label + "result")
+        if invite:
+            cap.udp(t + 0.111, src, PROXY, ack_for(retry, final))
+
+    names = {n: label + n for n in ("req", "chal", "ack", "retry", "result", "again", "ack2")}
+    acked = dict(ack_frame=names["ack"]) if invite else {}
+    cap.expect(names["req"], flow=flow, role="request", challenge_frame=names["chal"], retry_frame=names["retry"])
+    stated = dict(credentials=credentials_value) if credentials_value else {}
+    if reason:
+        stated["reason"] = reason
+    if result == "giveup":
+        cap.expect(names["chal"], flow=flow, role="challenge", attempt=1, challenge_code=code,
+                   request_frame=names["req"], retry_frame=names["retry"], result_frame=names["again"],
+                   result_code=code, ttr=(names["chal"], names["retry"]), outcome="challenged_again",
+                   experts=challenge_experts, **acked)
+        cap.expect(names["retry"], flow=flow, role="retry", attempt=1, challenge_code=code, request_frame=names["req"],
+                   challenge_frame=names["chal"], result_frame=names["again"], result_code=code,
+                   ttr=(names["chal"], names["retry"]), experts=retry_experts, **stated)
+        again_ack = dict(ack_frame=names["ack2"]) if invite else {}
+        cap.expect(names["again"], flow=flow, role="challenge", attempt=2, challenge_code=code,
+                   request_frame=names["retry"], outcome="no_retry", experts="missing_retry,retry_challenged",
+                   **again_ack)
+        if invite:
+            cap.expect(names["ack2"], flow=flow, role="ACK", request_frame=names["retry"], challenge_frame=names["again"])
+    else:
+        accepted = 200 <= result < 300
+        cap.expect(names["chal"], flow=flow, role="challenge", attempt=1, challenge_code=code,
+                   request_frame=names["req"], retry_frame=names["retry"], result_frame=names["result"],
+                   result_code=result, ttr=(names["chal"], names["retry"]),
+                   outcome="accepted" if accepted else "rejected",
+                   experts=",".join(e for e in (challenge_experts, "challenge_answered" if accepted else "") if e),
+                   **acked)
+        cap.expect(names["retry"], flow=flow, role="retry", attempt=1, challenge_code=code, request_frame=names["req"],
+                   challenge_frame=names["chal"], result_frame=names["result"], result_code=result,
+                   ttr=(names["chal"], names["retry"]), experts=retry_experts, **stated)
+        cap.expect(names["result"], flow=flow, role="result", request_frame=names["retry"],
+                   challenge_frame=names["chal"], experts="" if accepted else "retry_failed")
+    if invite:
+        cap.expect(names["ack"], flow=flow, role="ACK", request_frame=names["req"], challenge_frame=names["chal"])
+    return names
+
+
+def user(name, n):
+    """A user of example.com on its own host (192.168.2.n), so that every flow of a capture has its own UA."""
+    return UA(name, DOMAIN, "192.168.2.%d" % n, 5060, display=name.capitalize())
+
+
+def retry_of(cap, ua, method, uri, nonce_value, **kw):
+    """The credentials of a retry of ua, with its password of the scenarios ("secret")."""
+    kw.setdefault("password", "secret")
+    return digest_credentials(ua.user, DOMAIN, nonce_value, uri, method, **kw)
+
+
+@scenario("uri_mismatch: MESSAGE flows to bob whose credentials carry uri=sip:carol@example.com (400) or no uri "
+          "(400), a REGISTER whose uri adds the default port 5060 to the Request-URI (400: RFC 3261 19.1.4 tells them "
+          "apart), and two the same as SIP URIs though not byte for byte: host in capitals and %62 for 'b' (202)")
+def cred_uri_mismatch(cap):
+    ruri, m = BOB_URI, "MESSAGE"
+    text = "Lunch at noon?"
+    cases = [("other", "sip:carol@example.com", 400, "uri_mismatch"),
+             ("nouri", None, 400, "uri_mismatch"),
+             ("hostcase", "sip:bob@EXAMPLE.COM", 202, ""),
+             ("escaped", "sip:%62ob@example.com", 202, "")]
+    for n, (label, uri, result, experts) in enumerate(cases, 1):
+        ua = user("alice", n)
+        n_ = nonce(cap.name, label)
+        cred = retry_of(cap, ua, m, uri or ruri, n_, omit=("uri",) if uri is None else ())
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_)], cred, result=result, method=m,
+                  code=407, body=text, retry_experts=experts)
+    ua = user("alice", 5)
+    n_ = nonce(cap.name, "port")
+    cred_flow(cap, 5, "port", 4.0, ua, [digest_challenge(DOMAIN, n_)],
+              retry_of(cap, ua, "REGISTER", "sip:example.com:5060", n_), result=400, retry_experts="uri_mismatch")
+
+
+@scenario("algorithm_not_offered: a 401 offering MD5 answered with SHA-256, one without algorithm (MD5) answered with "
+          "MD5-sess, one offering SHA-256 answered without algorithm (MD5), all refused (403); a 401 without algorithm "
+          "answered without algorithm: MD5 both, accepted")
+def cred_algorithm_not_offered(cap):
+    cases = [("sha", "MD5", "SHA-256", True, 403, "algorithm_not_offered"),
+             ("sess", None, "MD5-sess", True, 403, "algorithm_not_offered"),
+             ("absent", "SHA-256", "MD5", False, 403, "algorithm_not_offered"),
+             ("both", None, "MD5", False, 200, "")]
+    for n, (label, offered, used, with_param, result, experts) in enumerate(cases, 1):
+        ua = user("bob", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, algorithm=offered)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, algorithm=used, algorithm_param=with_param),
+                  result=result, retry_experts=experts)
+
+
+@scenario("algorithm_downgrade (RFC 8760): 401s with several WWW-Authenticate of one realm, each its own nonce: "
+          "SHA-256 and MD5 answered with MD5 (downgrade), the same answered with SHA-256, SHA-512-256 + SHA-256 + MD5 "
+          "answered with SHA-256 (downgrade), SHA-256-sess and SHA-256 answered with SHA-256 (as strong: none); all 200")
+def cred_algorithm_downgrade(cap):
+    cases = [("md5", ("SHA-256", "MD5"), "MD5", "algorithm_downgrade"),
+             ("sha", ("SHA-256", "MD5"), "SHA-256", ""),
+             ("three", ("SHA-512-256", "SHA-256", "MD5"), "SHA-256", "algorithm_downgrade"),
+             ("sess", ("SHA-256-sess", "SHA-256"), "SHA-256", "")]
+    for n, (label, offered, used, experts) in enumerate(cases, 1):
+        ua = user("carol", n)
+        nonces = {alg: nonce(cap.name, label + "/" + alg) for alg in offered}
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, nonces[a], algorithm=a) for a in offered],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, nonces[used], algorithm=used), retry_experts=experts)
+
+
+@scenario("qop_mismatch: qop=auth offered and credentials without qop (RFC 2069 style, 200); no qop offered and "
+          "qop=auth used (200); qop=auth used without cnonce and nc (400); auth offered and auth-int used (403); "
+          "auth,auth-int offered and auth-int used over the (empty) body (200, no finding)")
+def cred_qop_mismatch(cap):
+    cases = [("notused", "auth", None, (), 200, "qop_mismatch"),
+             ("notoffered", None, "auth", (), 200, "qop_mismatch"),
+             ("nocnonce", "auth", "auth", ("cnonce", "nc"), 400, "qop_mismatch"),
+             ("int", "auth", "auth-int", (), 403, "qop_mismatch"),
+             ("fine", "auth,auth-int", "auth-int", (), 200, "")]
+    for n, (label, offered, used, omit, result, experts) in enumerate(cases, 1):
+        ua = user("dave", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, qop=offered)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, qop=used, omit=omit), result=result,
+                  retry_experts=experts)
+
+
+@scenario("nc_not_incremented: REGISTER -> 401 nonce N -> retry nc=1 -> 401 with the same nonce N again (no stale) -> "
+          "retry nc=1 again (nc_not_incremented) -> 200; the same flow with nc=2 on the second retry (no finding); a "
+          "REGISTER reusing an earlier registration's nonce with nc=3 -> 401 with that nonce -> retry nc=3 "
+          "(nc_not_incremented) -> 200")
+def cred_nc_not_incremented(cap):
+    for n, (label, second_nc, experts) in enumerate((("same", "00000001", "nc_not_incremented"),
+                                                     ("next", "00000002", "")), 1):
+        ua, t = user("erin", n), float(n - 1)
+        src = (ua.ip, ua.port)
+        cid, tag = call_id(cap.name, label, ua.ip), token("tag", cap.name, label, length=8)
+        n_ = nonce(cap.name, label)
+        req = register(ua, cid, 1, branch(cap.name, label, 1), tag)
+        cap.udp(t, src, PROXY, req, label + "req")
+        cap.udp(t + 0.004, PROXY, src, response(req, 401, "Unauthorized", token("tag", cap.name, label, 1, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n_))]), label + "chal1")
+        retry1 = register(ua, cid, 2, branch(cap.name, label, 2), tag, auth=[(
+            "Authorization", retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_))])
+        cap.udp(t + 0.104, src, PROXY, retry1, label + "retry1")
+        cap.udp(t + 0.108, PROXY, src, response(retry1, 401, "Unauthorized", token("tag", cap.name, label, 2, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n_))]), label + "chal2")
+        retry2 = register(ua, cid, 3, branch(cap.name, label, 3), tag, auth=[(
+            "Authorization", retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, nc=second_nc))])
+        cap.udp(t + 0.208, src, PROXY, retry2, label + "retry2")
+        cap.udp(t + 0.214, PROXY, src, ok_register(retry2, token("tag", cap.name, label, "200", length=8), ua),
+                label + "ok")
+        L = lambda x: label + x
+        cap.expect(L("req"), flow=n, role="request", challenge_frame=L("chal1"), retry_frame=L("retry1"))
+        cap.expect(L("chal1"), flow=n, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+                   retry_frame=L("retry1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")),
+                   outcome="challenged_again")
+        cap.expect(L("retry1"), flow=n, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+                   challenge_frame=L("chal1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")))
+        cap.expect(L("chal2"), flow=n, role="challenge", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   retry_frame=L("retry2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   outcome="accepted", experts="retry_challenged,challenge_answered")
+        cap.expect(L("retry2"), flow=n, role="retry", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   challenge_frame=L("chal2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   experts=experts)
+        cap.expect(L("ok"), flow=n, role="result", request_frame=L("retry2"), challenge_frame=L("chal2"))
+    ua = user("erin", 3)
+    old = nonce(cap.name, "old")
+    cred_flow(cap, 3, "reuse", 2.0, ua, [digest_challenge(DOMAIN, old)],
+              retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, old, nc="00000003"),
+              request_auth=[("Authorization", retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, old, nc="00000003"))],
+              retry_experts="nc_not_incremented")
+
+
+@scenario("opaque_mismatch: a 401 with opaque answered without it (403) and with another opaque (403); a 401 "
+          "without opaque answered with one (200, no finding: nothing was offered)")
+def cred_opaque_mismatch(cap):
+    cases = [("missing", True, None, 403, "opaque_mismatch"),
+             ("changed", True, "0123456789abcdef", 403, "opaque_mismatch"),
+             ("unasked", None, "0123456789abcdef", 200, "")]
+    for n, (label, offered, echoed, result, experts) in enumerate(cases, 1):
+        ua = user("frank", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, opaque=offered)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, opaque=echoed), result=result,
+                  retry_experts=experts)
+
+
+@scenario("response_malformed: credentials without response (400), SHA-256 credentials with a 32-digit (MD5-long) "
+          "response (403), MD5 credentials whose 32-character response is not hex (403)")
+def cred_response_malformed(cap):
+    cases = [("missing", "MD5", None, ("response",), 400),
+             ("short", "SHA-256", token("short", cap.name, length=32), (), 403),
+             ("nothex", "MD5", "zz" + token("nothex", cap.name, length=30), (), 403)]
+    for n, (label, alg, resp, omit, result) in enumerate(cases, 1):
+        ua = user("grace", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, algorithm=alg)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, algorithm=alg, response=resp, omit=omit),
+                  result=result, retry_experts="response_malformed")
+
+
+@scenario("username_changed: REGISTER -> 401 -> retry as alice -> 401 (refused) -> the user retypes the account, "
+          "retry as alice.smith -> 200: username_changed on the second retry")
+def cred_username_changed(cap):
+    ua = alice()
+    src = (ua.ip, ua.port)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    n1, n2 = nonce(cap.name, 1), nonce(cap.name, 2)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.udp(0.004, PROXY, src, response(req, 401, "Unauthorized", token("tag", cap.name, 1, length=8),
+                                        [("WWW-Authenticate", digest_challenge(DOMAIN, n1))]), "chal1")
+    retry1 = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[(
+        "Authorization", digest_credentials("alice", DOMAIN, n1, "sip:" + DOMAIN, "REGISTER", password="secret"))])
+    cap.udp(0.104, src, PROXY, retry1, "retry1")
+    cap.udp(0.108, PROXY, src, response(retry1, 401, "Unauthorized", token("tag", cap.name, 2, length=8),
+                                        [("WWW-Authenticate", digest_challenge(DOMAIN, n2))]), "chal2")
+    retry2 = register(ua, cid, 3, branch(cap.name, 3), tag, auth=[(
+        "Authorization", digest_credentials("alice.smith", DOMAIN, n2, "sip:" + DOMAIN, "REGISTER",
+                                            password="secret"))])
+    cap.udp(6.300, src, PROXY, retry2, "retry2")
+    cap.udp(6.306, PROXY, src, ok_register(retry2, token("tag", cap.name, "200", length=8), ua), "ok")
+    cap.expect("req", flow=1, role="request", challenge_frame="chal1", retry_frame="retry1")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req",
+               retry_frame="retry1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"),
+               outcome="challenged_again")
+    cap.expect("retry1", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req",
+               challenge_frame="chal1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"))
+    cap.expect("chal2", flow=1, role="challenge", attempt=2, challenge_code=401, request_frame="retry1",
+               retry_frame="retry2", result_frame="ok", result_code=200, ttr=("chal2", "retry2"), outcome="accepted",
+               experts="retry_challenged,challenge_answered")
+    cap.expect("retry2", flow=1, role="retry", attempt=2, challenge_code=401, request_frame="retry1",
+               challenge_frame="chal2", result_frame="ok", result_code=200, ttr=("chal2", "retry2"),
+               experts="username_changed")
+    cap.expect("ok", flow=1, role="result", request_frame="retry2", challenge_frame="chal2")
+
+
+BEARER_CHALLENGE = 'Bearer realm="example.com", scope="sip:example.com", authz_server="https://auth.example.com/token"'
+
+
+def bearer_token(*seed):
+    """An RFC 8898 access token as a JWS compact serialisation (header.claims.signature, base64url)."""
+    b64 = lambda data: base64.urlsafe_b64encode(data).decode().rstrip("=")
+    claims = '{"iss":"https://auth.example.com","sub":"alice@example.com","aud":"sip:example.com","exp":1700003600}'
+    return "Bearer %s.%s.%s" % (b64(b'{"alg":"RS256","typ":"JWT"}'), b64(claims.encode()),
+                                b64(hashlib.sha256("/".join(map(str, seed)).encode()).digest() * 8))
+
+
+@scenario("Bearer (RFC 8898): a 401 with a Bearer challenge only, and one with a Digest and a Bearer challenge, both "
+          "answered with Authorization: Bearer and accepted: credentials cannot be checked (not the Digest scheme), "
+          "and no credential finding on them")
+def cred_bearer(cap):
+    for n, (label, challenges) in enumerate((("only", [BEARER_CHALLENGE]),
+                                             ("both", [digest_challenge(DOMAIN, nonce(cap.name, "both")),
+                                                       BEARER_CHALLENGE])), 1):
+        cred_flow(cap, n, label, float(n - 1), user("alice", n), challenges, bearer_token(cap.name, label),
+                  credentials_value="cannot_check", reason="scheme")
+
+
+# ---------------------------------------------------------------------------------------------
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
