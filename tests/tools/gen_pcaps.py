@@ -2687,6 +2687,318 @@ def cred_bearer(cap):
                   credentials_value="cannot_check", reason="scheme")
 
 
+def password_of(name):
+    """A user's password in the verification captures: distinctive, so that tests/e2e/check_secrets.sh can tell that
+    it appears nowhere in tshark's output."""
+    return "Pw-%s-%s" % (name, token("password", name, length=10))
+
+
+def table_user(cap, name, n, realm="", kind="password"):
+    """A UA whose password (or its HA1: kind "ha1" MD5, "ha1-sha256") is in the capture's table; kind None: no row."""
+    ua = user(name, n)
+    if kind == "password":
+        cap.table.append(credentials_row(name, realm, password=password_of(name)))
+    elif kind and kind.startswith("ha1"):
+        alg = "SHA-256" if kind == "ha1-sha256" else "MD5"
+        cap.table.append(credentials_row(name, realm, ha1=hash_hex(alg, "%s:%s:%s" % (name, DOMAIN, password_of(name)))))
+    return ua
+
+
+def verified_flow(cap, flow, label, t, name, n, algorithm="MD5", qop="auth", challenge_qop=None, wrong=False,
+                  result=200, row="password", row_realm="", userhash=False, value="correct", method="REGISTER",
+                  code=401, body="", sent_body=None, reason=None, retry_experts=None):
+    """One flow of a verification capture: the user's row in the table, a challenge offering algorithm, the retry
+    computed with the user's password (or a wrong one), the verification stated (value, reason)."""
+    ua = table_user(cap, name, n, row_realm, row)
+    n_ = nonce(cap.name, label)
+    chal = digest_challenge(DOMAIN, n_, algorithm=algorithm, qop=challenge_qop if challenge_qop is not None else qop,
+                            extra=", userhash=true" if userhash else "")
+    ruri = "sip:" + DOMAIN if method == "REGISTER" else BOB_URI
+    cred = digest_credentials(name, DOMAIN, n_, ruri, method, password="wrong" if wrong else password_of(name),
+                              algorithm=algorithm, qop=qop, userhash=userhash,
+                              body=body if sent_body is None else sent_body)
+    if retry_experts is None:
+        retry_experts = "correct_credentials_refused" if value == "correct" and (result in ("giveup", 403)) else ""
+    return cred_flow(cap, flow, label, t, ua, [chal], cred, result=result, method=method, code=code, body=body,
+                     credentials_value=value, reason=reason, retry_experts=retry_experts)
+
+
+@scenario("verification, MD5 (the case gives tshark a credentials table): qop none, qop auth (the row's realm "
+          "example.com), a wrong password (401 again, the UA gives up), MD5-sess, a row with an HA1 instead of a "
+          "password (right, and a wrong password: 403), a user absent from the table and one whose row is for "
+          "another realm (not checked)")
+def cred_verify_md5(cap):
+    verified_flow(cap, 1, "noqop", 0.0, "ann", 1, qop=None)
+    verified_flow(cap, 2, "auth", 1.0, "ben", 2, row_realm=DOMAIN)
+    verified_flow(cap, 3, "wrong", 2.0, "cleo", 3, wrong=True, result="giveup", value="wrong")
+    verified_flow(cap, 4, "sess", 3.0, "dina", 4, algorithm="MD5-sess")
+    verified_flow(cap, 5, "ha1", 4.0, "eli", 5, row="ha1")
+    verified_flow(cap, 6, "ha1wrong", 5.0, "fay", 6, row="ha1", wrong=True, result=403, value="wrong")
+    verified_flow(cap, 7, "absent", 6.0, "gus", 7, row=None, value="not_checked")
+    verified_flow(cap, 8, "realm", 7.0, "hal", 8, row_realm="other.example", value="not_checked")
+
+
+@scenario("verification, SHA-256 and SHA-512-256 (RFC 7616, RFC 8760) with the table: SHA-256 right and wrong (403), "
+          "SHA-256-sess, SHA-512-256 right and wrong (401 again, the UA gives up), SHA-512-256-sess, userhash=true with "
+          "SHA-256 (right) and SHA-512-256 (wrong password, 403), a row with a SHA-256 HA1")
+def cred_verify_sha(cap):
+    verified_flow(cap, 1, "sha256", 0.0, "ivy", 1, algorithm="SHA-256")
+    verified_flow(cap, 2, "sha256wrong", 1.0, "jon", 2, algorithm="SHA-256", wrong=True, result=403, value="wrong")
+    verified_flow(cap, 3, "sha256sess", 2.0, "kim", 3, algorithm="SHA-256-sess")
+    verified_flow(cap, 4, "sha512", 3.0, "lou", 4, algorithm="SHA-512-256")
+    verified_flow(cap, 5, "sha512wrong", 4.0, "max", 5, algorithm="SHA-512-256", wrong=True, result="giveup",
+                  value="wrong")
+    verified_flow(cap, 6, "sha512sess", 5.0, "ned", 6, algorithm="SHA-512-256-sess")
+    verified_flow(cap, 7, "userhash", 6.0, "oda", 7, algorithm="SHA-256", userhash=True)
+    verified_flow(cap, 8, "userhashwrong", 7.0, "pia", 8, algorithm="SHA-512-256", userhash=True, wrong=True,
+                  result=403, value="wrong")
+    verified_flow(cap, 9, "ha1sha", 8.0, "quin", 9, algorithm="SHA-256", row="ha1-sha256")
+
+
+MESSAGE_TEXT = "Running late, start without me. I will call in from the train at ten past."
+
+
+@scenario("verification of qop=auth-int (the body is hashed as captured) with the table: a MESSAGE with a text "
+          "body (MD5), an INVITE with SDP answered after a 407 offering auth,auth-int (SHA-256), a REGISTER with an "
+          "empty body; a MESSAGE whose UA hashed another text than the body it sent (wrong, 403)")
+def cred_verify_auth_int(cap):
+    verified_flow(cap, 1, "message", 0.0, "rae", 1, qop="auth-int", method="MESSAGE", code=407, body=MESSAGE_TEXT,
+                  result=202)
+    verified_flow(cap, 2, "invite", 1.0, "sam", 2, algorithm="SHA-256", qop="auth-int", challenge_qop="auth,auth-int",
+                  method="INVITE", code=407, body=sdp("192.168.2.2", 40000, 4711))
+    verified_flow(cap, 3, "register", 3.0, "tia", 3, qop="auth-int")
+    verified_flow(cap, 4, "otherbody", 4.0, "uma", 4, qop="auth-int", method="MESSAGE", code=407, body=MESSAGE_TEXT,
+                  sent_body=MESSAGE_TEXT.upper(), result=403, value="wrong")
+
+
+AUTH_INT_SNAPLEN = 1000
+LONG_TEXT = "".join("Line %02d of the minutes: action items, owners and dates as agreed in the call.\r\n" % n
+                    for n in range(1, 9))
+
+
+@scenario("qop=auth-int over a body the capture cut (snaplen %d: the MESSAGE frames of 1,100 to 1,400 bytes are "
+          "truncated, incl_len < orig_len) with the table: auth-int on the cut body cannot be checked; the same cut "
+          "MESSAGE with qop=auth is checked (the body is not hashed); a short MESSAGE with auth-int, whole, is checked"
+          % AUTH_INT_SNAPLEN)
+def cred_auth_int_cut(cap):
+    cap.snaplen = AUTH_INT_SNAPLEN
+    names = verified_flow(cap, 1, "cut", 0.0, "vic", 1, qop="auth-int", method="MESSAGE", code=407, body=LONG_TEXT,
+                          result=202, value="cannot_check", reason="body_cut")
+    cap.cut_labels |= {names["req"], names["retry"]}
+    names = verified_flow(cap, 2, "auth", 1.0, "wes", 2, method="MESSAGE", code=407, body=LONG_TEXT, result=202)
+    cap.cut_labels |= {names["req"], names["retry"]}
+    verified_flow(cap, 3, "short", 2.0, "xia", 3, qop="auth-int", method="MESSAGE", code=407, body="ok", result=202)
+    cap.comments.append("Frames cut by the snaplen: %s." % ", ".join(
+        str(cap.frame_of(label)) for label in sorted(cap.cut_labels, key=cap.frame_of)))
+
+
+@scenario("correct credentials refused, with the table: a right retry challenged again with a new nonce (no stale; "
+          "the UA gives up), a right retry answered 403, a right INVITE retry challenged again (407); not a "
+          "refusal: a right retry challenged with stale=true, then accepted; a wrong retry challenged again, then a "
+          "right one accepted")
+def cred_refused(cap):
+    verified_flow(cap, 1, "again", 0.0, "yan", 1, result="giveup")
+    verified_flow(cap, 2, "forbidden", 1.0, "zoe", 2, result=403)
+    verified_flow(cap, 3, "invite", 2.0, "abe", 3, method="INVITE", code=407, body=sdp("192.168.2.3", 40000, 4711),
+                  result="giveup")
+    for n, (label, name, first_wrong) in enumerate((("stale", "bea", False), ("fixed", "cal", True)), 4):
+        ua, t = table_user(cap, name, n), float(n - 1)
+        src = (ua.ip, ua.port)
+        cid, tag = call_id(cap.name, label, ua.ip), token("tag", cap.name, label, length=8)
+        n1, n2 = nonce(cap.name, label + "/1"), nonce(cap.name, label + "/2")
+        req = register(ua, cid, 1, branch(cap.name, label, 1), tag)
+        cap.udp(t, src, PROXY, req, label + "req")
+        cap.udp(t + 0.004, PROXY, src, response(req, 401, "Unauthorized", token("tag", cap.name, label, 1, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n1))]), label + "chal1")
+        retry1 = register(ua, cid, 2, branch(cap.name, label, 2), tag, auth=[(
+            "Authorization", digest_credentials(name, DOMAIN, n1, "sip:" + DOMAIN, "REGISTER",
+                                                password="wrong" if first_wrong else password_of(name)))])
+        cap.udp(t + 0.104, src, PROXY, retry1, label + "retry1")
+        cap.udp(t + 0.108, PROXY, src, response(retry1, 401, "Unauthorized", token("tag", cap.name, label, 2, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n2, stale=not first_wrong))]),
+                label + "chal2")
+        retry2 = register(ua, cid, 3, branch(cap.name, label, 3), tag, auth=[(
+            "Authorization", digest_credentials(name, DOMAIN, n2, "sip:" + DOMAIN, "REGISTER",
+                                                password=password_of(name)))])
+        cap.udp(t + 0.208, src, PROXY, retry2, label + "retry2")
+        cap.udp(t + 0.214, PROXY, src, ok_register(retry2, token("tag", cap.name, label, "200", length=8), ua),
+                label + "ok")
+        L = lambda x: label + x
+        cap.expect(L("req"), flow=n, role="request", challenge_frame=L("chal1"), retry_frame=L("retry1"))
+        cap.expect(L("chal1"), flow=n, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+                   retry_frame=L("retry1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")),
+                   outcome="challenged_again")
+        cap.expect(L("retry1"), flow=n, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+                   challenge_frame=L("chal1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")),
+                   credentials="wrong" if first_wrong else "correct")
+        cap.expect(L("chal2"), flow=n, role="challenge", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   retry_frame=L("retry2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   outcome="accepted",
+                   experts="retry_challenged,challenge_answered" if first_wrong else "stale_nonce,challenge_answered")
+        cap.expect(L("retry2"), flow=n, role="retry", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   challenge_frame=L("chal2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   credentials="correct")
+        cap.expect(L("ok"), flow=n, role="result", request_frame=L("retry2"), challenge_frame=L("chal2"))
+
+
+def ims_user(n):
+    """The n-th test USIM of the IMS capture: IMPI 00101000000000n@<realm>, its UE at 10.0.1.n."""
+    imsi = "00101000000000%d" % n
+    return UA(imsi, IMS_REALM, "10.0.1.%d" % n, 5060, agent="OpenIMS-UE/1.0 (VoLTE)")
+
+
+def ims_aka_flow(cap, flow, label, t, ue, challenge_nonce, algorithm, password, result=200, experts="",
+                 value="correct", reason=None, response_value=None, auts=None):
+    """REGISTER with empty credentials -> 401 AKA -> retry -> result, over UDP to the P-CSCF; password is what the UE
+    computes its response with (RFC 3310: RES; RFC 4169: the AKAv2 password; empty with auts)."""
+    src = (ue.ip, ue.port)
+    cid, tag = call_id(cap.name, label, ue.ip), token("tag", cap.name, label, length=8)
+    who = impi(ue)
+    uri = "sip:" + IMS_REALM
+    extra = [("Supported", "path")]
+    req = register(ue, cid, 1, branch(cap.name, label, 1), tag, registrar=IMS_REALM, extra=extra,
+                   auth=[("Authorization", 'Digest username="%s", realm="%s", uri="%s", nonce="", response=""'
+                          % (who, IMS_REALM, uri))])
+    cap.udp(t, src, PCSCF, req, label + "req")
+    chal = response(req, 401, "Unauthorized", token("tag", cap.name, label, "401", length=8),
+                    [("WWW-Authenticate", digest_challenge(IMS_REALM, challenge_nonce, algorithm=algorithm,
+                                                           opaque=None))], server="Kamailio P-CSCF")
+    cap.udp(t + 0.150, PCSCF, src, chal, label + "chal")
+    cred = digest_credentials(who, IMS_REALM, challenge_nonce, uri, "REGISTER", password=password, algorithm=algorithm,
+                              opaque=None, response=response_value,
+                              extra=['auts="%s"' % auts] if auts else ())
+    retry = register(ue, cid, 2, branch(cap.name, label, 2), tag, registrar=IMS_REALM, extra=extra,
+                     auth=[("Authorization", cred)])
+    cap.udp(t + 0.400, src, PCSCF, retry, label + "retry")
+    return req, chal, retry, cid, tag, src, uri, extra
+
+
+@scenario("IMS AKA verification with the table (USIMs of 3GPP TS 35.208 test set 1: K, OP or OPc, AMF b9b9; nonce = "
+          "base64(RAND || AUTN)): AKAv1-MD5 (row with OP) and AKAv2-MD5 (row with OPc) answered right (200); a UE "
+          "whose RES is wrong (403); an AUTN whose MAC has a flipped bit: the UE rejects the network and answers with "
+          "an empty response (TS 24.229 5.1.1.5.3), 403: aka_autn_invalid; a resynchronisation (auts), then a "
+          "fresh RAND and SQN answered right")
+def cred_ims_aka(cap):
+    k, op, opc, amf = (bytes.fromhex(TS1[n]) for n in ("k", "op", "opc", "amf"))
+    rand, sqn = bytes.fromhex(TS1["rand"]), bytes.fromhex(TS1["sqn"])
+    good = aka_challenge(k, opc, rand, sqn, amf)
+    rows = {1: dict(op=TS1["op"], amf=TS1["amf"]), 2: dict(opc=TS1["opc"]), 3: dict(op=TS1["op"]),
+            4: dict(opc=TS1["opc"], amf=TS1["amf"]), 5: dict(op=TS1["op"])}
+    ues = {}
+    for n, keys in rows.items():
+        ues[n] = ims_user(n)
+        cap.table.append(credentials_row(impi(ues[n]), IMS_REALM, k=TS1["k"], **keys))
+
+    def ok_flow(flow, label, req, chal, retry, result_code, experts, value, reason=None):
+        retry_msg = cap.messages[label + "retry"]
+        if result_code == 200:
+            final = ims_ok(retry_msg, token("tag", cap.name, label, "200", length=8), ues[flow], 5060)
+        else:
+            final = response(retry_msg, 403, "Forbidden", token("tag", cap.name, label, "403", length=8),
+                             server="Kamailio P-CSCF")
+        cap.udp(cap.time_of(label + "retry") / 1e6 + 0.190, PCSCF, (ues[flow].ip, 5060), final, label + "result")
+        accepted = result_code == 200
+        L = lambda x: label + x
+        cap.expect(L("req"), flow=flow, role="request", challenge_frame=L("chal"), retry_frame=L("retry"))
+        cap.expect(L("chal"), flow=flow, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+                   retry_frame=L("retry"), result_frame=L("result"), result_code=result_code,
+                   ttr=(L("chal"), L("retry")), outcome="accepted" if accepted else "rejected",
+                   experts="challenge_answered" if accepted else "")
+        stated = dict(reason=reason) if reason else {}
+        cap.expect(L("retry"), flow=flow, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+                   challenge_frame=L("chal"), result_frame=L("result"), result_code=result_code,
+                   ttr=(L("chal"), L("retry")), experts=experts, credentials=value, **stated)
+        cap.expect(L("result"), flow=flow, role="result", request_frame=L("retry"), challenge_frame=L("chal"),
+                   experts="" if accepted else "retry_failed")
+
+    ims_aka_flow(cap, 1, "v1", 0.0, ues[1], good["nonce"], "AKAv1-MD5", aka_password("AKAv1-MD5", good["res"],
+                                                                                      good["ck"], good["ik"]))
+    ok_flow(1, "v1", None, None, None, 200, "", "correct")
+    ims_aka_flow(cap, 2, "v2", 1.0, ues[2], good["nonce"], "AKAv2-MD5", aka_password("AKAv2-MD5", good["res"],
+                                                                                      good["ck"], good["ik"]))
+    ok_flow(2, "v2", None, None, None, 200, "", "correct")
+    bad_res = good["res"][:7] + bytes([good["res"][7] ^ 0x5a])
+    ims_aka_flow(cap, 3, "res", 2.0, ues[3], good["nonce"], "AKAv1-MD5", bad_res)
+    ok_flow(3, "res", None, None, None, 403, "", "wrong")
+    flipped = aka_challenge(k, opc, rand, sqn, amf, flip_mac_bit=True)
+    ims_aka_flow(cap, 4, "mac", 3.0, ues[4], flipped["nonce"], "AKAv1-MD5", b"", response_value="")
+    ok_flow(4, "mac", None, None, None, 403, "response_malformed", "cannot_check", reason="malformed_response")
+
+    # Resynchronisation: the USIM's SQN is ahead of the HSS's; the HSS takes SQN_MS from AUTS and mints a fresh
+    # vector one step further.
+    ue, label, t = ues[5], "sync", 4.0
+    sqn_ms = (int(TS1["sqn"], 16) + 0x40).to_bytes(6, "big")
+    req, chal, retry, cid, tag, src, uri, extra = ims_aka_flow(
+        cap, 5, label, t, ue, good["nonce"], "AKAv1-MD5", b"", auts=aka_auts(k, opc, rand, sqn_ms))
+    fresh = aka_challenge(k, opc, bytes.fromhex(token("rand", cap.name, length=32)),
+                          (int.from_bytes(sqn_ms, "big") + 0x20).to_bytes(6, "big"), amf)
+    chal2 = response(retry, 401, "Unauthorized", token("tag", cap.name, label, "401b", length=8),
+                     [("WWW-Authenticate", digest_challenge(IMS_REALM, fresh["nonce"], algorithm="AKAv1-MD5",
+                                                            opaque=None))], server="Kamailio P-CSCF")
+    cap.udp(t + 0.590, PCSCF, src, chal2, label + "chal2")
+    retry2 = register(ue, cid, 3, branch(cap.name, label, 3), tag, registrar=IMS_REALM, extra=extra, auth=[(
+        "Authorization", digest_credentials(impi(ue), IMS_REALM, fresh["nonce"], uri, "REGISTER",
+                                            password=aka_password("AKAv1-MD5", fresh["res"], fresh["ck"], fresh["ik"]),
+                                            algorithm="AKAv1-MD5", opaque=None))])
+    cap.udp(t + 0.800, src, PCSCF, retry2, label + "retry2")
+    cap.udp(t + 0.990, PCSCF, src, ims_ok(retry2, token("tag", cap.name, label, "200", length=8), ue, 5060),
+            label + "ok")
+    L = lambda x: label + x
+    cap.expect(L("req"), flow=5, role="request", challenge_frame=L("chal"), retry_frame=L("retry"))
+    cap.expect(L("chal"), flow=5, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+               retry_frame=L("retry"), result_frame=L("chal2"), result_code=401, ttr=(L("chal"), L("retry")),
+               outcome="challenged_again")
+    cap.expect(L("retry"), flow=5, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+               challenge_frame=L("chal"), result_frame=L("chal2"), result_code=401, ttr=(L("chal"), L("retry")),
+               experts="aka_resync", credentials="cannot_check", reason="resync")
+    cap.expect(L("chal2"), flow=5, role="challenge", attempt=2, challenge_code=401, request_frame=L("retry"),
+               retry_frame=L("retry2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+               outcome="accepted", experts="retry_challenged,challenge_answered")
+    cap.expect(L("retry2"), flow=5, role="retry", attempt=2, challenge_code=401, request_frame=L("retry"),
+               challenge_frame=L("chal2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+               credentials="correct")
+    cap.expect(L("ok"), flow=5, role="result", request_frame=L("retry2"), challenge_frame=L("chal2"))
+    cap.aka_rands = [rand, bytes.fromhex(token("rand", cap.name, length=32))]
+
+
+@scenario("bad input with the table, each its own user: a 10,000-byte nonce echoed (right; analysis_truncated); "
+          "credentials with 1,000 unknown parameters before the real ones (right); a response whose closing quote "
+          "is missing, so that the quoted string runs to the end of the header (response_malformed, cannot check); "
+          "realm given twice alike (right); response given twice with different values (cannot check); nc=zzzz "
+          "(qop_mismatch: no nonce count, cannot check); algorithm=FOO (algorithm_not_offered, cannot check): "
+          "each refused with 400 but the right ones")
+def cred_bad_input(cap):
+    def flow(n, label, name, credentials_of, result, experts="", value="correct", reason=None, qop="auth", nonce_value=None):
+        ua = table_user(cap, name, n)
+        n_ = nonce_value or nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, qop=qop, opaque=None)],
+                  credentials_of(ua, n_), result=result, retry_experts=experts, credentials_value=value, reason=reason)
+
+    def cred(ua, n_, **kw):
+        kw.setdefault("opaque", None)
+        return digest_credentials(ua.user, DOMAIN, n_, "sip:" + DOMAIN, "REGISTER", password=password_of(ua.user), **kw)
+
+    big = "".join(token("bignonce", cap.name, n, length=64) for n in range(157))[:10000]
+    flow(1, "bignonce", "bart", cred, 200, nonce_value=big)
+    many = ['x%04d="%s"' % (i, token("param", i, length=6)) for i in range(1000)]
+    flow(2, "params", "cora", lambda ua, n_: cred(ua, n_, first=many), 200)
+
+    def unterminated(ua, n_):
+        text = cred(ua, n_, qop=None)            # ..., response="<hex>", algorithm=MD5
+        cut = text.replace('", algorithm=MD5', ", algorithm=MD5")
+        assert cut != text and cut.count('"') % 2 == 1
+        return cut
+    flow(3, "quote", "dirk", unterminated, 400, "response_malformed", "cannot_check", "malformed_response", qop=None)
+    flow(4, "dupsame", "edda", lambda ua, n_: cred(ua, n_, extra=['realm="%s"' % DOMAIN]), 200)
+    flow(5, "dupresponse", "finn", lambda ua, n_: cred(ua, n_, extra=['response="%s"' % token("other", n_, length=32)]),
+         400, "", "cannot_check", "malformed_response")
+    flow(6, "nczzzz", "gwen", lambda ua, n_: cred(ua, n_, nc="zzzz"), 400, "qop_mismatch", "cannot_check",
+         "missing_parameter")
+    flow(7, "foo", "hugo", lambda ua, n_: cred(ua, n_, algorithm="FOO",
+                                               response=token("foo", ua.user, length=32)), 400,
+         "algorithm_not_offered", "cannot_check", "algorithm")
+
+
 # ---------------------------------------------------------------------------------------------
 
 def main():
@@ -2704,6 +3016,14 @@ def main():
               "Written by `tests/tools/gen_pcaps.py` (deterministic; rerun it rather than editing these files).",
               "What SIPAUTH must show on each frame is in `tests/e2e/cases/<name>.expect`.",
               "",
+              "The `cred-*` captures are about credential correctness (SPEC section 10). Those of one secret-free check",
+              "each come without a credentials table (their retries are `not checked`); the verification ones",
+              "(`cred-verify-*`, `cred-auth-int-cut`, `cred-refused`, `cred-ims-aka`, `cred-bad-input`) are read with the",
+              "table their case's `args:` line gives tshark (`-o 'uat:sipauth_credentials:...'`, one row per user).",
+              "Their passwords are distinctive (`Pw-<user>-<hex>`) so that `tests/e2e/check_secrets.sh` can tell that",
+              "none appears in any output; the IMS USIMs use the keys of 3GPP TS 35.208 test set 1. Every response in",
+              "them is computed, not made up: open one in Wireshark with the same table (Protocols > SIPAUTH >",
+              "Credentials) to see it verified.",
               ""]
     for number, (name, description, build) in enumerate(SCENARIOS, 1):
         capture = Capture(name, description)
