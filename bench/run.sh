@@ -13,6 +13,8 @@
 #   --memory-flows LIST
 #   --callgrind          also callgrind instruction counts on a --callgrind-frames capture (default 20000)
 #   --callgrind-frames N
+#   --credentials N      a credentials table of N users (the capture's u0000000...) in every variant's profile,
+#                        so that the plugin verifies each retry of those users (default 0: no table)
 #   --workdir DIR        keep captures, builds and raw results there (default: a temporary folder, removed)
 set -euo pipefail
 
@@ -20,7 +22,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
 frames=1000000 pairs=5 modes=filter,plain,stats variants=plugin,floor,floor11,lua plugin='' capture='' seed=1
-memory=0 memory_flows=100000,1000000 callgrind=0 callgrind_frames=20000 workdir=''
+memory=0 memory_flows=100000,1000000 callgrind=0 callgrind_frames=20000 workdir='' credentials=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --frames) frames=$2; shift ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
         --callgrind) callgrind=1 ;;
         --callgrind-frames) callgrind_frames=$2; shift ;;
         --workdir) workdir=$2; shift ;;
+        --credentials) credentials=$2; shift ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -108,6 +111,14 @@ extra_of() {
     esac
 }
 variant() { "$here/tshark-variant.sh" "$@"; }
+
+# The credentials table, in the profile of every variant alike (plain tshark has no such table and ignores it).
+if [ "$credentials" -gt 0 ]; then
+    export SIPAUTH_BENCH_CREDENTIALS=$workdir/sipauth_credentials
+    awk -v n="$credentials" 'BEGIN { for (i = 0; i < n; i++) printf "\"u%07d\",\"\",\"bench-password-%d\",\"\",\"\",\"\",\"\",\"\"\n", i, i }' \
+        >"$SIPAUTH_BENCH_CREDENTIALS"
+    note "credentials table: $credentials users"
+fi
 
 # One timed run: appends "time MODE VARIANT RUN wall rss user sys" to the results.
 measure() {

@@ -30,6 +30,12 @@ case "$extra" in
     *) echo "tshark-variant: EXTRA must be none, a .so or a .lua file" >&2; exit 2 ;;
 esac
 pset_make "$work" "${files[@]}" || exit 2
+# bench/run.sh --credentials: the same credentials table in every variant's profile.
+if [ -n "${SIPAUTH_BENCH_CREDENTIALS:-}" ]; then
+    mkdir -p "$pset_dir/home/.config/wireshark"
+    cp "$SIPAUTH_BENCH_CREDENTIALS" "$pset_dir/home/.config/wireshark/sipauth_credentials"
+    pset_fix_perms
+fi
 [ -z "$callgrind_out" ] || chmod a+w "$(dirname "$callgrind_out")"
 pset_check || { echo "tshark-variant: tshark would not run with exactly ${extra}" >&2; exit 3; }
 run() { pset_run "$@"; }

@@ -4,7 +4,7 @@
 #
 # Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
-# Writes docs/screenshot-details.png, -expert.png, -stats.png and -problems.png.
+# Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png and -credentials.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -48,7 +48,9 @@ pset_check || { echo "make-screenshots: Wireshark would not run with exactly $pl
 home=$work/home
 conf=$home/.config/wireshark
 mkdir -p "$conf" "$work/xdg" "$work/in"
-cp "$repo/pcaps/invite-407-loop.pcap" "$work/in/"
+cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$work/in/"
+# The credentials table of the lab's alice (Protocols > SIPAUTH > Credentials), for the verified retry.
+printf '"alice","sipauth.lab","alice-secret","","","","",""\n' > "$conf/sipauth_credentials"
 python3 "$repo/tests/stats/gen_stats_capture.py" "$work/in" >/dev/null
 
 # Dialogs are placed at the top left and sized to show their whole table.
@@ -150,4 +152,15 @@ quit
 
 launch 'SIP Authentication Problems' -r "$work/in/stats-mix.pcap" -z sipauth,problems
 shot "$(xdotool search --onlyvisible --name 'SIP Authentication Problems' | head -1)" screenshot-problems.png
+quit
+
+# ---- 5. a verified retry: the lab's right REGISTER retry, the table holding alice's password
+
+launch 'register_wrong_then_right' -r "$work/in/register_wrong_then_right.pcap" -g 5
+click 300 353            # first row of the details pane
+key End                  # the SIPAUTH tree
+key Right                # expand it
+key Down                 # the verdict
+key Right                # its expert infos: the credentials verify, the uri is not the Request-URI
+shot root screenshot-credentials.png "${width}x700+0+0"
 quit

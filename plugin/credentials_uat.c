@@ -138,6 +138,6 @@ sa_credentials_uat_register(module_t *module)
                          "AKA keys and compared (sipauth.credentials). Secrets are never shown.",
                          credentials_copy, credentials_update, credentials_free, credentials_post_update,
                          credentials_reset, fields);
-    prefs_register_uat_preference(module, "credentials", "Credentials",
+    prefs_register_uat_preference(module, "credentials_table", "Credentials",
                                   "Users, passwords and IMS AKA keys to verify authenticated retries with", uat);
 }

@@ -13,6 +13,6 @@ for harness in fuzz_tracker fuzz_sipmsg; do
     "$cc" -g -O1 -std=c11 -Wall -Wextra -fno-omit-frame-pointer \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
         ${FUZZ_CFLAGS:-} -I"$root/include" -I"$root/core" "$root"/core/*.c "$root/tests/fuzz/$harness.c" \
-        $(pkg-config --cflags --libs glib-2.0) -o "$out/$harness"
+        $(pkg-config --cflags --libs glib-2.0) $(pkg-config --cflags --libs libgcrypt 2>/dev/null || echo -lgcrypt) -o "$out/$harness"
     echo "built $out/$harness"
 done
