@@ -7,6 +7,7 @@ The case format is described in tests/e2e/cases/README.md.
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,10 +15,14 @@ import xml.etree.ElementTree as ET
 FIELDS = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
           "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic",
           "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "result_reason",
-          "dns_queries", "dns_unanswered", "dns_frame")
-LABELLED = {"role", "outcome", "verdict"}
+          "dns_queries", "dns_unanswered", "dns_frame",
+          "credentials", "credentials_reason", "algorithm", "qop", "username")
+LABELLED = {"role", "outcome", "verdict", "credentials"}
 TIMES = {"time_to_retry", "auth_time"}
-FINDINGS_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sipauth", "findings.h")
+SPACED = {"result_reason", "username", "algorithm", "qop"}      # shown with underscores for spaces
+INCLUDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "sipauth")
+FINDINGS_H = os.path.join(INCLUDE, "findings.h")
+VERIFY_H = os.path.join(INCLUDE, "verify.h")
 SEVERITY_NAMES = {"ERROR": "error", "WARN": "warning", "NOTE": "note", "CHAT": "chat"}
 
 
@@ -30,6 +35,19 @@ def registered_severities():
 
 
 REGISTERED = registered_severities()
+
+
+def check_reasons():
+    """{text the tree shows: key} of credentials_reason, from include/sipauth/verify.h's SA_CHECK_REASONS: the
+    key is the enum name in lower case (BODY_CUT -> body_cut)."""
+    with open(VERIFY_H, encoding="utf-8") as f:
+        text = f.read()
+    block = text[text.index("#define SA_CHECK_REASONS"):]
+    block = block[:block.index("typedef")]
+    return {m.group(2): m.group(1).lower() for m in re.finditer(r'X\((\w+),\s*"([^"]*)"\)', block) if m.group(2)}
+
+
+REASONS = check_reasons()
 
 
 def parse_case(path, mode):
@@ -45,7 +63,7 @@ def parse_case(path, mode):
                 pcap = line.split(":", 1)[1].strip()
                 continue
             if line.startswith("args:"):
-                args = line.split(":", 1)[1].split()
+                args += shlex.split(line.split(":", 1)[1])
                 continue
             if line == "[single-pass]":
                 section = overrides
@@ -85,7 +103,9 @@ def field_value(field):
     show = field.get("show", "")
     if short in TIMES:
         return show.split()[0]
-    if short == "result_reason":
+    if short == "credentials_reason":
+        return REASONS.get(show, show.replace(" ", "_"))
+    if short in SPACED:
         return show.replace(" ", "_")
     if short == "heuristic":
         return "1" if show.lower() in ("1", "true") else "0"

@@ -13,6 +13,7 @@ WRAPPER is tests/tools/tshark-plugin.sh. Prints one line per check and a closing
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,49 @@ def trunk_tables(cap):
             problems.append(P(number, f.from_uri, f.user, f.realm, f.method, f.code, f.label + "chal", f.label + "retry",
                               1, "rejected (403)"))
     return stat, problems
+
+
+def scenario_tables(cap):
+    """The tables a capture's scenario gives, read from its expectations: one stat row per method and code of the
+    challenges (each counted by its outcome, the retries' delays from the labelled frames) and one problem row per
+    flow whose verdict is not an acceptance (its first challenge, last retry and challenge's realm, the last retry's
+    username, the last challenge's outcome; a 4xx/5xx/6xx result as "rejected (code)")."""
+    stat, flows = {}, {}
+    counters = {"accepted": 0, "challenged_again": 1, "rejected": 2, "no_retry": 3, "retry_unanswered": 4}
+    for label, fields in cap.expectations:
+        if fields["role"] != "challenge":
+            continue
+        message = cap.messages[label]
+        key = (message.get("CSeq")[0].split()[1], int(message.start.split()[1]))
+        row = stat.setdefault(key, [0, 0, 0, 0, 0, 0, []])
+        row[0] += 1
+        row[1 + counters[fields["outcome"]]] += 1
+        if fields.get("retry_frame"):
+            row[6].append((label, fields["retry_frame"]))
+        flows.setdefault(fields["flow"], []).append((fields["attempt"], label, fields))
+    verdicts = gen_pcaps.capture_verdicts(cap)
+    problems = []
+    for flow in sorted(flows):
+        if verdicts[flow].startswith("accepted"):
+            continue
+        challenges = sorted(flows[flow])
+        first_label, last = challenges[0][1], challenges[-1][2]
+        request = cap.messages[challenges[0][2]["request_frame"]]
+        from_uri = re.search(r"<([^>]*)>", request.get("From")[0]).group(1)
+        realm = gen_pcaps.digest_params(cap.messages[first_label].get(
+            gen_pcaps.auth_kinds(challenges[0][2]["challenge_code"])[0])[0]).get("realm", "")
+        retries = [c[2]["retry_frame"] for c in challenges if c[2].get("retry_frame")]
+        username = ""
+        if retries:
+            cred = gen_pcaps.AuthValue(cap.messages[retries[-1]].get(
+                gen_pcaps.auth_kinds(last["challenge_code"])[1])[0])
+            username = cred.params.get("username", "")
+        outcome = last["outcome"].replace("_", " ")
+        if outcome == "rejected":
+            outcome = "rejected (%d)" % last["result_code"]
+        problems.append(P(flow, from_uri, username, realm, request.start.split()[0], challenges[0][2]["challenge_code"],
+                          first_label, retries[-1] if retries else None, len(challenges), outcome))
+    return [S(m, c, *row[:6], row[6]) for (m, c), row in sorted(stat.items())], problems
 
 
 IMS = "ims.mnc001.mcc001.3gppnetwork.org"
@@ -123,6 +167,8 @@ CORE = {
         [S("REGISTER", 401, 2, 0, 1, 0, 1, 0, [("chal1", "retry")])],
         [P(1, "alice", "alice", "example.com", "REGISTER", 401, "chal1", "retry", 2, "no retry")]),
     "tcp-trunk-big-segments": trunk_tables,
+    # The credential captures (SPEC section 10): their tables come from their scenarios.
+    **{name: scenario_tables for name, _, _ in gen_pcaps.SCENARIOS if name.startswith("cred-")},
     "analysis-bounds": (
         [S("REGISTER", 401, 3, 3, 0, 0, 0, 0, [("p_chal", "p_retry"), ("r_chal", "r_retry"), ("n_chal", "n_retry")]),
          S("INVITE", 407, 1, 1, 0, 0, 0, 0, [("l_chal", "l_retry")])], []),

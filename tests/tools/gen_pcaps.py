@@ -12,6 +12,7 @@ Output is byte-for-byte reproducible: fixed timestamps, identifiers derived from
 import argparse
 import base64
 import hashlib
+import hmac
 import ipaddress
 import os
 import re
@@ -47,19 +48,448 @@ def digest_response(username, realm, password, method, uri, nonce, cnonce, nc="0
 
 def challenge_header(realm, nonce, stale=False, algorithm="MD5", extra=""):
     value = 'Digest realm="%s", nonce="%s", opaque="%s", algorithm=%s, qop="auth"' % (
-        realm, nonce, token("opaque", realm, length=16), algorithm)
+        realm, nonce, opaque_of(realm), algorithm)
     if stale:
         value += ", stale=true"
     return value + extra
 
 
+def opaque_of(realm):
+    """The opaque challenge_header() puts in a challenge of realm."""
+    return token("opaque", realm, length=16)
+
+
 def credentials_header(username, realm, nonce, uri, method, password="secret", cnonce_seed="c", nc="00000001",
-                       algorithm="MD5", response=None, extra=""):
+                       algorithm="MD5", response=None, extra="", opaque=None):
+    """Credentials answering challenge_header(realm, nonce): qop=auth, and the challenge's opaque echoed
+    (RFC 7616 section 3.4: unchanged); opaque names the realm of the challenge when it is not realm."""
     cnonce = token("cnonce", cnonce_seed, nonce, length=16)
     if response is None:
         response = digest_response(username, realm, password, method, uri, nonce, cnonce, nc)
     return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", algorithm=%s, '
-            'cnonce="%s", qop=auth, nc=%s%s' % (username, realm, nonce, uri, response, algorithm, cnonce, nc, extra))
+            'cnonce="%s", qop=auth, nc=%s, opaque="%s"%s' % (username, realm, nonce, uri, response, algorithm, cnonce,
+                                                           nc, opaque_of(opaque or realm), extra))
+
+
+# ---------------------------------------------------------------------------------------------
+# Credentials (SPEC section 10), written from the RFCs and 3GPP TS 35.206/35.208, independently of core/verify.c
+# and core/credcheck.c: RFC 7616's Digest arithmetic with RFC 8760's algorithms, userhash and auth-int, AKA's
+# passwords (RFC 3310, RFC 4169), MILENAGE over a plain AES-128, a tolerant reader of header values, the checks
+# that need no secret and the verification with a credentials table. write_case() holds every retry's stated
+# expectation to them.
+
+ALG_HASH = {"md5": "md5", "md5-sess": "md5", "sha-256": "sha256", "sha-256-sess": "sha256",
+            "sha-512-256": "sha512_256", "sha-512-256-sess": "sha512_256", "akav1-md5": "md5", "akav2-md5": "md5"}
+ALG_STRENGTH = {"md5": 1, "md5-sess": 1, "sha-256": 2, "sha-256-sess": 2, "sha-512-256": 3, "sha-512-256-sess": 3}
+AKAV2_LABEL = b"http-digest-akav2-password"
+CRED_FINDINGS = ("uri_mismatch", "algorithm_not_offered", "algorithm_downgrade", "qop_mismatch", "nc_not_incremented",
+                 "opaque_mismatch", "response_malformed", "username_changed")
+CREDENTIAL_VALUES = ("correct", "wrong", "not_checked", "cannot_check")
+# Why credentials cannot be checked: the keys of run_e2e.py, the enum names of include/sipauth/verify.h's
+# SA_CHECK_REASONS in lower case (the tree shows their text).
+CHECK_REASONS = ("scheme", "algorithm", "qop", "body_cut", "malformed_response", "missing_parameter", "resync",
+                 "aka_nonce", "secret", "user")
+
+
+def hash_hex(algorithm, data):
+    """H(data) in lower-case hex for a Digest algorithm's hash (RFC 7616 section 3.2)."""
+    return hashlib.new(ALG_HASH[algorithm.lower()], data if isinstance(data, bytes) else data.encode()).hexdigest()
+
+
+def digest_response_of(algorithm, username, realm, method, uri, nonce, password=None, ha1=None, qop=None, nc=None,
+                       cnonce=None, body=b""):
+    """RFC 7616 section 3.4.1 (and RFC 2069's form without qop): the response the UA computes. username is the plain
+    one (userhash changes only what is sent); password is bytes (AKA's RES) or text; ha1 replaces it."""
+    h = lambda data: hash_hex(algorithm, data)
+    if ha1 is None:
+        secret = password if isinstance(password, bytes) else password.encode()
+        ha1 = h(("%s:%s:" % (username, realm)).encode() + secret)
+    if algorithm.lower().endswith("-sess"):
+        ha1 = h("%s:%s:%s" % (ha1, nonce, cnonce))
+    a2 = "%s:%s" % (method, uri)
+    if qop == "auth-int":
+        a2 += ":" + h(body if isinstance(body, bytes) else body.encode())
+    if qop:
+        return h("%s:%s:%s:%s:%s:%s" % (ha1, nonce, nc, cnonce, qop, h(a2)))
+    return h("%s:%s:%s" % (ha1, nonce, h(a2)))
+
+
+# RFC 2617 section 3.5 and RFC 7616 section 3.9.1: the examples the arithmetic must give.
+assert digest_response_of("MD5", "Mufasa", "testrealm@host.com", "GET", "/dir/index.html",
+                          "dcd98b7102dd2f0e8b11d0f600bfb0c093", "Circle Of Life", qop="auth", nc="00000001",
+                          cnonce="0a4f113b") == "6629fae49393a05397450978507c4ef1"
+for _alg, _want in (("MD5", "8ca523f5e9506fed4657c9700eebdbec"),
+                    ("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")):
+    assert digest_response_of(_alg, "Mufasa", "http-auth@example.org", "GET", "/dir/index.html",
+                              "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", "Circle of Life", qop="auth",
+                              nc="00000001", cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ") == _want
+
+
+# -- MILENAGE (3GPP TS 35.206) over AES-128 (FIPS 197), enough for a test generator
+
+def _xtime(a):
+    a <<= 1
+    return (a ^ 0x11B) & 0xFF if a & 0x100 else a
+
+
+def _gf_mul(a, b):
+    p = 0
+    while b:
+        if b & 1:
+            p ^= a
+        a, b = _xtime(a), b >> 1
+    return p
+
+
+def _aes_sbox():
+    inverse = [0] + [next(y for y in range(1, 256) if _gf_mul(x, y) == 1) for x in range(1, 256)]
+    box = []
+    for x in range(256):
+        b = s = inverse[x]
+        for _ in range(4):
+            b = ((b << 1) | (b >> 7)) & 0xFF
+            s ^= b
+        box.append(s ^ 0x63)
+    return box
+
+
+AES_SBOX = _aes_sbox()
+
+
+def aes128_encrypt(key, block):
+    words = [list(key[i:i + 4]) for i in range(0, 16, 4)]
+    rcon = 1
+    for i in range(4, 44):
+        t = list(words[i - 1])
+        if i % 4 == 0:
+            t = [AES_SBOX[b] for b in t[1:] + t[:1]]
+            t[0] ^= rcon
+            rcon = _xtime(rcon)
+        words.append([a ^ b for a, b in zip(words[i - 4], t)])
+    state = [b ^ k for b, k in zip(block, sum(words[0:4], []))]
+    for rnd in range(1, 11):
+        state = [AES_SBOX[b] for b in state]
+        state = [state[(i + 4 * (i % 4)) % 16] for i in range(16)]           # ShiftRows, column-major state
+        if rnd < 10:
+            mixed = []
+            for c in range(4):
+                col = state[4 * c:4 * c + 4]
+                x = col[0] ^ col[1] ^ col[2] ^ col[3]
+                mixed += [col[i] ^ x ^ _xtime(col[i] ^ col[(i + 1) % 4]) for i in range(4)]
+            state = mixed
+        state = [b ^ k for b, k in zip(state, sum(words[4 * rnd:4 * rnd + 4], []))]
+    return bytes(state)
+
+
+def _xor(a, b):
+    return bytes(x ^ y for x, y in zip(a, b))
+
+
+def _rot(block, bits):
+    return block[bits // 8:] + block[:bits // 8]
+
+
+def milenage_opc(k, op):
+    return _xor(aes128_encrypt(k, op), op)
+
+
+def milenage(k, opc, rand, sqn, amf):
+    """{mac_a, mac_s, res, ck, ik, ak, ak_star}: f1, f1*, f2, f3, f4, f5, f5* (TS 35.206 section 4.1)."""
+    temp = aes128_encrypt(k, _xor(rand, opc))
+    out1 = _xor(aes128_encrypt(k, _xor(temp, _rot(_xor(sqn + amf + sqn + amf, opc), 64))), opc)
+
+    def out(r, c):
+        t = _rot(_xor(temp, opc), r)
+        return _xor(aes128_encrypt(k, t[:15] + bytes([t[15] ^ c])), opc)
+    out2, out3, out4, out5 = out(0, 1), out(32, 2), out(64, 4), out(96, 8)
+    return dict(mac_a=out1[:8], mac_s=out1[8:], res=out2[8:], ck=out3, ik=out4, ak=out2[:6], ak_star=out5[:6])
+
+
+# 3GPP TS 35.208 test set 1: the keys of the IMS scenarios' USIMs, and the values MILENAGE must give with them.
+TS1 = dict(k="465b5ce8b199b49faa5f0a2ee238a6bc", rand="23553cbe9637a89d218ae64dae47bf35", sqn="ff9bb4d0b607",
+           amf="b9b9", op="cdc202d5123e20f62b6d676ac72cb318", opc="cd63cb71954a9f4e48a5994e37a02baf",
+           mac_a="4a9ffac354dfafb3", res="a54211d5e3ba50bf", ck="b40ba9a3c58b2a05bbf0d987b21bf8cb",
+           ik="f769bcd751044604127672711c6d3441", ak="aa689c648370")
+_ts1 = {n: bytes.fromhex(v) for n, v in TS1.items()}
+assert milenage_opc(_ts1["k"], _ts1["op"]) == _ts1["opc"]
+_ts1_out = milenage(_ts1["k"], _ts1["opc"], _ts1["rand"], _ts1["sqn"], _ts1["amf"])
+assert all(_ts1_out[n] == _ts1[n] for n in ("mac_a", "res", "ck", "ik", "ak")), "MILENAGE against TS 35.208 test set 1"
+
+
+def aka_challenge(k, opc, rand, sqn, amf, flip_mac_bit=False):
+    """What the HSS mints for RAND and SQN: the vectors, AUTN = (SQN xor AK) || AMF || MAC-A, and the nonce
+    base64(RAND || AUTN) (RFC 3310 section 3.2); flip_mac_bit spoils AUTN's MAC (a network with other keys)."""
+    v = milenage(k, opc, rand, sqn, amf)
+    mac = bytearray(v["mac_a"])
+    if flip_mac_bit:
+        mac[7] ^= 0x01
+    v["autn"] = _xor(sqn, v["ak"]) + amf + bytes(mac)
+    v["nonce"] = base64.b64encode(rand + v["autn"]).decode()
+    return v
+
+
+assert aka_challenge(_ts1["k"], _ts1["opc"], _ts1["rand"], _ts1["sqn"], _ts1["amf"])["autn"] == \
+    _xor(_ts1["sqn"], _ts1["ak"]) + _ts1["amf"] + _ts1["mac_a"]
+
+
+def aka_auts(k, opc, rand, sqn_ms):
+    """The UE's resynchronisation token (TS 33.102 section 6.3.3): (SQN_MS xor AK*) || MAC-S, AMF zero."""
+    v = milenage(k, opc, rand, sqn_ms, b"\x00\x00")
+    return base64.b64encode(_xor(sqn_ms, v["ak_star"]) + v["mac_s"]).decode()
+
+
+def aka_password(algorithm, res, ck, ik):
+    """The Digest password of AKA: RES itself for AKAv1 (RFC 3310 section 3.4); for AKAv2 (RFC 4169 section 3)
+    base64(PRF(RES || IK || CK, "http-digest-akav2-password")), PRF being HMAC with the algorithm's hash (MD5)."""
+    if algorithm.lower() == "akav1-md5":
+        return res
+    return base64.b64encode(hmac.new(res + ik + ck, AKAV2_LABEL, hashlib.md5).digest())
+
+
+# -- Reading header values
+
+class AuthValue:
+    """A WWW-/Proxy-Authenticate or (Proxy-)Authorization value: scheme and parameters (unquoted, the first of
+    duplicates kept), which were duplicated with another value, whether a quoted string ran to the end."""
+
+    def __init__(self, text):
+        self.text = text
+        self.params, self.duplicated, self.conflicting, self.unterminated = {}, set(), set(), False
+        m = re.match(r"\s*([^\s,=\"]+)(?=\s|$)", text)
+        self.scheme = m.group(1) if m else ""
+        if self.digest:
+            self._read(text, m.end())
+
+    @property
+    def digest(self):
+        return self.scheme.lower() == "digest"
+
+    @property
+    def algorithm(self):
+        return self.params.get("algorithm", "MD5")
+
+    def _read(self, text, i):
+        n = len(text)
+        while i < n:
+            while i < n and text[i] in " \t\r\n,":
+                i += 1
+            j = i
+            while j < n and text[j] not in " \t\r\n,=\"":
+                j += 1
+            name, k = text[i:j].lower(), j
+            while k < n and text[k] in " \t":
+                k += 1
+            if not name or k >= n or text[k] != "=":
+                i = max(j, i + 1)           # no parameter here: skipped
+                continue
+            k += 1
+            while k < n and text[k] in " \t":
+                k += 1
+            if k < n and text[k] == '"':
+                e, chars = k + 1, []
+                while e < n and text[e] != '"':
+                    if text[e] == "\\" and e + 1 < n:
+                        e += 1
+                    chars.append(text[e])
+                    e += 1
+                self.unterminated |= e >= n
+                value, i = "".join(chars), e + 1
+            else:
+                e = k
+                while e < n and text[e] not in " \t\r\n,":
+                    e += 1
+                value, i = text[k:e], e
+            if name in self.params:
+                self.duplicated.add(name)
+                if self.params[name] != value:
+                    self.conflicting.add(name)
+            else:
+                self.params[name] = value
+
+
+def qop_set(value):
+    return {t.strip().lower() for t in value.split(",") if t.strip()} if value else set()
+
+
+def nc_value(cred):
+    """The nonce count as a number, or None when nc is not 1 to 8 hex digits (RFC 7616: 8LHEX)."""
+    nc = cred.params.get("nc")
+    return int(nc, 16) if nc and re.fullmatch(r"[0-9A-Fa-f]{1,8}", nc) else None
+
+
+def sip_uri_equal(a, b):
+    """RFC 3261 section 19.1.4, as far as the scenarios need: scheme and host case-insensitive, user part
+    case-sensitive after %HH decoding, ports as written, user/ttl/method/maddr/transport in both or neither, other
+    parameters in both equal, headers all equal. Other text only byte for byte."""
+    def parts(text):
+        m = re.fullmatch(r"(?i)(sips?):(?:([^@;?]*)@)?(\[[^\]]*\]|[^:;?]*)(?::(\d+))?((?:;[^?]*)?)(?:\?(.*))?", text)
+        if not m:
+            return None
+        unescape = lambda t: re.sub(r"%([0-9A-Fa-f]{2})", lambda e: chr(int(e.group(1), 16)), t)
+        params = {}
+        for p in (m.group(5) or "").split(";")[1:]:
+            name, _, value = p.partition("=")
+            params[unescape(name).lower()] = unescape(value).lower()
+        headers = sorted((unescape(h.partition("=")[0]).lower(), unescape(h.partition("=")[2]))
+                         for h in (m.group(6) or "").split("&") if h)
+        return (m.group(1).lower(), unescape(m.group(2) or ""), unescape(m.group(3)).lower(), m.group(4)), params, headers
+    pa, pb = parts(a), parts(b)
+    if pa is None or pb is None:
+        return a == b
+    if pa[0] != pb[0] or pa[2] != pb[2]:
+        return False
+    special = ("user", "ttl", "method", "maddr", "transport")
+    if any((p in pa[1]) != (p in pb[1]) for p in special):
+        return False
+    return all(pa[1][p] == pb[1][p] for p in set(pa[1]) & set(pb[1]))
+
+
+# -- The checks of a retry
+
+def auth_kinds(code):
+    """(challenge header, credentials header, the other credentials header) after a 401 or a 407."""
+    if code == 407:
+        return "Proxy-Authenticate", "Proxy-Authorization", "Authorization"
+    return "WWW-Authenticate", "Authorization", "Proxy-Authorization"
+
+
+def answering_credentials(message, code, realms):
+    """The credentials that answer the challenge (SPEC section 10): the header of the right kind whose realm is a
+    challenged realm; if none, the first credentials."""
+    _, right, other = auth_kinds(code)
+    values = [AuthValue(v) for v in message.get(right)]
+    for value in values:
+        if value.digest and value.params.get("realm") in realms:
+            return value
+    values += [AuthValue(v) for v in message.get(other)]
+    return values[0] if values else None
+
+
+def status_of(message):
+    return int(message.start.split()[1])
+
+
+def credential_checks(retry, challenge, request):
+    """(the answering credentials, the set of secret-free findings) of a retry, from the challenge it answers and the
+    request that challenge challenged (None when not captured)."""
+    code = status_of(challenge)
+    ask, right, other = auth_kinds(code)
+    offers = [c for c in (AuthValue(v) for v in challenge.get(ask)) if c.digest]
+    realms = [c.params.get("realm") for c in offers]
+    cred = answering_credentials(retry, code, realms)
+    if cred is None or not cred.digest:
+        return cred, set()                   # another scheme (Bearer): never judged
+    found = set()
+    if "uri" not in cred.params or not sip_uri_equal(cred.params["uri"], retry.start.split()[1]):
+        found.add("uri_mismatch")
+    mine = [c for c in offers if c.params.get("realm") == cred.params.get("realm")]
+    if mine:
+        offered, used = [c.algorithm.lower() for c in mine], cred.algorithm.lower()
+        if used not in offered:
+            found.add("algorithm_not_offered")
+        if (len(set(offered)) > 1 and used in ALG_STRENGTH
+                and any(ALG_STRENGTH.get(o, 0) > ALG_STRENGTH[used] for o in offered)):
+            found.add("algorithm_downgrade")
+        answered = next((c for c in mine if c.params.get("nonce") == cred.params.get("nonce")), mine[0])
+        offered_qop, used_qop = qop_set(answered.params.get("qop")), qop_set(cred.params.get("qop"))
+        if ((offered_qop and not used_qop) or (used_qop and not used_qop <= offered_qop)
+                or (used_qop and ("cnonce" not in cred.params or nc_value(cred) is None))):
+            found.add("qop_mismatch")
+        if "opaque" in answered.params and cred.params.get("opaque") != answered.params["opaque"]:
+            found.add("opaque_mismatch")
+    response, hashed = cred.params.get("response"), ALG_HASH.get(cred.algorithm.lower())
+    if response is None or (hashed and not re.fullmatch(r"[0-9A-Fa-f]{%d}" % (32 if hashed == "md5" else 64),
+                                                        response)):
+        found.add("response_malformed")
+    if request is not None:
+        before = [c for c in (AuthValue(v) for v in request.get(right) + request.get(other)) if c.digest]
+        for earlier in before:
+            if earlier.params.get("nonce") and earlier.params.get("nonce") == cred.params.get("nonce"):
+                if (nc_value(cred) or 0) <= (nc_value(earlier) or 0):
+                    found.add("nc_not_incremented")
+        if before and before[0].params.get("username") != cred.params.get("username"):
+            found.add("username_changed")
+    return cred, found
+
+
+def table_entry(table, cred):
+    """The table's row for the credentials: user (for userhash=true, the one whose H(user:realm) was sent) and
+    realm (empty: any)."""
+    realm, sent = cred.params.get("realm", ""), cred.params.get("username")
+    for row in table:
+        if row["realm"] not in ("", realm):
+            continue
+        if cred.params.get("userhash", "").lower() == "true":
+            if cred.algorithm.lower() in ALG_HASH and sent and hash_hex(cred.algorithm, "%s:%s" % (
+                    row["username"], realm)) == sent.lower():
+                return row
+        elif row["username"] == sent:
+            return row
+    return None
+
+
+def verify_credentials(cred, method, body, body_cut, table):
+    """(credentials value, reason or None, AUTN verdict: None unchecked, True valid, False invalid) of a retry's
+    answering credentials against the credentials table."""
+    if cred is None or not cred.digest:
+        return "cannot_check", "scheme", None
+    algorithm = cred.algorithm.lower()
+    if algorithm not in ALG_HASH:
+        return "cannot_check", "algorithm", None
+    row = table_entry(table, cred)
+    if row is None:
+        return "not_checked", None, None
+    autn_ok = None
+    password, ha1 = row["password"], row["ha1"] or None
+    if algorithm.startswith("aka"):
+        if not row["k"]:
+            return "cannot_check", "secret", None
+        k = bytes.fromhex(row["k"])
+        opc = bytes.fromhex(row["opc"]) if row["opc"] else milenage_opc(k, bytes.fromhex(row["op"]))
+        raw = base64.b64decode(cred.params["nonce"])
+        rand, autn = raw[:16], raw[16:32]
+        ak = milenage(k, opc, rand, b"\0" * 6, b"\0\0")["ak"]
+        v = milenage(k, opc, rand, _xor(autn[:6], ak), autn[6:8])
+        autn_ok = v["mac_a"] == autn[8:16]
+        password, ha1 = aka_password(algorithm, v["res"], v["ck"], v["ik"]), None
+    elif row["k"]:
+        return "cannot_check", "secret", None
+    if "auts" in cred.params:
+        return "cannot_check", "resync", autn_ok
+    qop = cred.params.get("qop")
+    if qop is not None and qop.lower() not in ("auth", "auth-int"):
+        return "cannot_check", "qop", autn_ok
+    if (any(p not in cred.params for p in ("realm", "nonce", "uri"))
+            or (qop and ("cnonce" not in cred.params or nc_value(cred) is None))):
+        return "cannot_check", "missing_parameter", autn_ok
+    response, hashed = cred.params.get("response"), ALG_HASH[algorithm]
+    if ("response" in cred.conflicting or response is None
+            or not re.fullmatch(r"[0-9A-Fa-f]{%d}" % (32 if hashed == "md5" else 64), response)):
+        return "cannot_check", "malformed_response", autn_ok
+    if qop == "auth-int" and body_cut:
+        return "cannot_check", "body_cut", autn_ok
+    expected = digest_response_of(cred.algorithm, row["username"], cred.params["realm"], method, cred.params["uri"],
+                                  cred.params["nonce"], password=password, ha1=ha1, qop=qop, nc=cred.params.get("nc"),
+                                  cnonce=cred.params.get("cnonce"), body=body)
+    return ("correct" if expected == response.lower() else "wrong"), None, autn_ok
+
+
+def credentials_row(username, realm="", password="", ha1="", k="", op="", opc="", amf=""):
+    """One row of the sipauth_credentials table, its eight fields in the UAT's order."""
+    return dict(username=username, realm=realm, password=password, ha1=ha1, k=k, op=op, opc=opc, amf=amf)
+
+
+UAT_FIELDS = ("username", "realm", "password", "ha1", "k", "op", "opc", "amf")
+
+
+def table_args(table):
+    """The tshark arguments that give the table (the args: line of a case; run_e2e.py splits it like a shell)."""
+    out = []
+    for row in table:
+        for name in UAT_FIELDS:
+            assert re.fullmatch(r"[A-Za-z0-9@.:_+/=-]*", row[name]), (name, row[name])
+        out.append("-o 'uat:sipauth_credentials:%s'" % ",".join('"%s"' % row[name] for name in UAT_FIELDS))
+    return " ".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,6 +643,9 @@ class Capture:
         self.verdicts = {}          # flow -> the verdict the scenario states (checked against the derived one)
         self.comments = []
         self.ip_id = {}
+        self.table = []             # rows of the credentials table the case gives tshark (args: line), or none
+        self.snaplen = 65535        # frames longer than this are cut in the file (incl_len < orig_len)
+        self.cut_labels = set()     # the labelled messages the scenario means to be cut by the snaplen
 
     # -- link and network layers
 
@@ -388,7 +821,7 @@ class TcpConnection:
 FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", "result_frame", "dns_frame")
 ORDER = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
          "retry_frame", "result_frame", "result_code", "result_reason", "time_to_retry", "outcome", "heuristic",
-         "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "dns_queries", "dns_unanswered",
+         "credentials", "credentials_reason", "algorithm", "qop", "username", "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "dns_queries", "dns_unanswered",
          "dns_frame", "experts")
 FINAL_VIEW_EXPERTS = {"missing_retry", "no_ack", "retry_unanswered", "challenge_answered"}
 
@@ -403,7 +836,12 @@ STATEMENT = {"accepted": "challenge_answered", "accepted_after_nonce_refresh": "
 GRAVEST = ("challenge_loop", "retry_challenged", "missing_challenge_header", "missing_retry", "stale_nonce")
 ABOVE_NOTE = {"missing_retry", "retry_challenged", "challenge_loop", "retry_failed", "retry_unanswered",
               "wrong_header", "cseq_not_incremented", "nonce_mismatch", "realm_mismatch",
-              "missing_challenge_header", "no_ack"}
+              "missing_challenge_header", "no_ack", "uri_mismatch", "algorithm_not_offered", "qop_mismatch",
+              "nc_not_incremented", "opaque_mismatch", "response_malformed", "wrong_credentials",
+              "correct_credentials_refused", "aka_autn_invalid"}
+# Findings a single pass cannot show yet on that frame (SPEC section 10): a correct retry's refusal comes later,
+# and a challenge learns that its AUTN is invalid from the retry that answers it.
+TWO_PASS_ONLY = {"retry": {"correct_credentials_refused"}, "challenge": {"aka_autn_invalid"}}
 DECIDED_SO_FAR = {"accepted", "accepted_after_nonce_refresh", "accepted_after_refusal", "rejected"}
 SLOW_RETRY_US = 5 * 1000000     # the sipauth.slow_retry default
 
@@ -454,11 +892,14 @@ def hits_analysis_bound(message):
 
 
 def write_pcap(capture, path):
+    cut = {capture.marks[label][0] for label in capture.cut_labels}
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_ETHERNET))
-        for usec, data in capture.frames:
-            f.write(struct.pack("<IIII", EPOCH + usec // 1000000, usec % 1000000, len(data), len(data)))
-            f.write(data)
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, capture.snaplen, LINKTYPE_ETHERNET))
+        for number, (usec, data) in enumerate(capture.frames, 1):
+            kept = data[:capture.snaplen]
+            assert (len(kept) < len(data)) == (number in cut), (capture.name, number, len(data))
+            f.write(struct.pack("<IIII", EPOCH + usec // 1000000, usec % 1000000, len(kept), len(data)))
+            f.write(kept)
 
 
 def seconds(delta_us):
@@ -572,7 +1013,8 @@ def single_pass(frame, fields, verdict):
     if role == "retry":
         for name in ("result_frame", "result_code", "result_reason"):
             out.pop(name, None)
-    out["experts"] = [e for e in out["experts"] if e not in FINAL_VIEW_EXPERTS]
+    out["experts"] = [e for e in out["experts"]
+                      if e not in FINAL_VIEW_EXPERTS and e not in TWO_PASS_ONLY.get(role, ())]
     if "first_request_frame" in verdict:
         out["first_request_frame"] = verdict["first_request_frame"]
     refusals = sum(1 for f in verdict["refusal_frames"] if f <= frame)
@@ -614,13 +1056,72 @@ def keyed(capture, rows):
     return out
 
 
+def with_credentials(capture):
+    """The expectations with what each retry's credentials must show (SPEC section 10), checked against the
+    scenario: credentials (stated by the scenario whenever the capture has a table; not_checked otherwise unless
+    stated), credentials_reason, algorithm, qop and username read from the answering credentials; the secret-free
+    findings the scenario states must be the ones credential_checks() finds; credentials_correct or
+    wrong_credentials and aka_autn_invalid (on the retry and on the challenge it answers) are added from the
+    verification; correct_credentials_refused, stated on the retry, is added to the frame that refused it."""
+    out = [(label, dict(fields)) for label, fields in capture.expectations]
+    by_label = {label: fields for label, fields in out}
+    for label, fields in out:
+        if fields.get("role") != "retry":
+            continue
+        retry = capture.messages[label]
+        challenge = capture.messages[fields["challenge_frame"]]
+        request = capture.messages.get(fields.get("request_frame"))
+        cred, findings = credential_checks(retry, challenge, request)
+        body = retry.body.encode()
+        cut = label in capture.cut_labels
+        value, reason, autn_ok = verify_credentials(cred, retry.start.split()[0], body, cut, capture.table)
+        assert not capture.table or "credentials" in fields, (capture.name, label, "state the credentials")
+        stated = fields.get("credentials", "not_checked")
+        assert stated in CREDENTIAL_VALUES and (stated, fields.get("reason")) == (value, reason), \
+            (capture.name, label, "stated", stated, fields.get("reason"), "verified", value, reason)
+        fields.pop("reason", None)
+        fields["credentials"] = value
+        if reason:
+            assert reason in CHECK_REASONS, reason
+            fields["credentials_reason"] = reason
+        if cred is not None and cred.digest:
+            fields["algorithm"] = cred.algorithm
+            if "qop" in cred.params:
+                fields["qop"] = cred.params["qop"]
+            if "username" in cred.params:
+                fields["username"] = cred.params["username"].replace(" ", "_")
+        experts = [e for e in fields.get("experts", "").split(",") if e]
+        assert set(experts) & set(CRED_FINDINGS) == findings, (capture.name, label, "stated", experts, "found", findings)
+        experts += {"correct": ["credentials_correct"], "wrong": ["wrong_credentials"]}.get(value, [])
+        if autn_ok is False:
+            experts.append("aka_autn_invalid")
+            chal = by_label[fields["challenge_frame"]]
+            chal["experts"] = ",".join([e for e in chal.get("experts", "").split(",") if e] + ["aka_autn_invalid"])
+        refusing = fields.get("result_frame")
+        refused = refusing is not None and (
+            status_of(capture.messages[refusing]) == 403
+            or (status_of(capture.messages[refusing]) in (401, 407)
+                and "retry_challenged" in by_label[refusing].get("experts", "")))
+        assert ("correct_credentials_refused" in experts) == (value == "correct" and refused), \
+            (capture.name, label, "correct_credentials_refused: a correct retry refused (re-challenged or 403)")
+        if "correct_credentials_refused" in experts:
+            result = by_label[refusing]
+            result["experts"] = ",".join([e for e in result.get("experts", "").split(",") if e]
+                                         + ["correct_credentials_refused"])
+        fields["experts"] = ",".join(experts)
+    return out
+
+
 def write_case(capture, path):
     lines = ["# %s" % capture.description,
              "# Generated by tests/tools/gen_pcaps.py; edit the scenario there, not this file."]
     lines += ["# %s" % c for c in capture.comments]
-    lines += ["pcap: %s.pcap" % capture.name, ""]
+    lines += ["pcap: %s.pcap" % capture.name]
+    if capture.table:
+        lines.append("args: " + table_args(capture.table))
+    lines.append("")
     rows = []
-    for label, fields in capture.expectations:
+    for label, fields in with_credentials(capture):
         resolved = resolve(capture, fields)
         if hits_analysis_bound(capture.messages[label]):
             resolved["experts"] = sorted(resolved.get("experts", []) + ["analysis_truncated"])
@@ -1061,7 +1562,7 @@ def nonce_realm_mismatch(cap):
     cap.udp(3.004, PROXY, src, c401(req_b, "b.example", nonce(cap.name, "b"), token("tag", cap.name, "b401", length=8)),
             "bchal")
     retry_b = register(ua, cid_b, 2, branch(cap.name, "b", 2), tag_b,
-                       auth=[www_auth(ua, "other.example", nonce(cap.name, "b"))])
+                       auth=[www_auth(ua, "other.example", nonce(cap.name, "b"), opaque="b.example")])
     cap.udp(3.084, src, PROXY, retry_b, "bretry")
     cap.udp(3.090, PROXY, src, response(retry_b, 403, "Forbidden", token("tag", cap.name, "b403", length=8)), "bno")
 
@@ -1842,6 +2343,663 @@ def analysis_bounds(cap):
 
 
 # ---------------------------------------------------------------------------------------------
+# Credential correctness (SPEC section 10): one capture per secret-free check (no credentials table: every retry
+# is not_checked), verification captures whose case gives tshark a credentials table (args: line), bad input.
+
+def digest_challenge(realm, nonce_value, algorithm="MD5", qop="auth", opaque=True, stale=False, extra=""):
+    """A Digest challenge; algorithm, qop or opaque None leaves the parameter out (opaque True: opaque_of(realm))."""
+    parts = ['realm="%s"' % realm, 'nonce="%s"' % nonce_value]
+    if opaque:
+        parts.append('opaque="%s"' % (opaque_of(realm) if opaque is True else opaque))
+    if algorithm:
+        parts.append("algorithm=%s" % algorithm)
+    if qop:
+        parts.append('qop="%s"' % qop)
+    if stale:
+        parts.append("stale=true")
+    return "Digest " + ", ".join(parts) + extra
+
+
+def digest_credentials(username, realm, nonce_value, uri, method, password="", ha1=None, algorithm="MD5", qop="auth",
+                       nc="00000001", opaque=True, userhash=False, body="", algorithm_param=True, response=None,
+                       omit=(), extra=(), first=()):
+    """The credentials a UA computes (RFC 7616): the response from password (or ha1) unless given, opaque True echoes
+    opaque_of(realm) (None: none), userhash sends H(username:realm). omit leaves parameters out after the response is
+    computed; first and extra are raw parameters written before and after the others."""
+    cnonce = token("cnonce", username, nonce_value, length=16)
+    if response is None:
+        response = digest_response_of(algorithm, username, realm, method, uri, nonce_value, password=password, ha1=ha1,
+                                      qop=qop, nc=nc, cnonce=cnonce, body=body)
+    sent = hash_hex(algorithm, "%s:%s" % (username, realm)) if userhash else username
+    params = [("username", '"%s"' % sent), ("realm", '"%s"' % realm), ("nonce", '"%s"' % nonce_value),
+              ("uri", '"%s"' % uri), ("response", '"%s"' % response)]
+    if algorithm_param:
+        params.append(("algorithm", algorithm))
+    if qop:
+        params += [("cnonce", '"%s"' % cnonce), ("qop", qop), ("nc", nc)]
+    if opaque:
+        params.append(("opaque", '"%s"' % (opaque_of(realm) if opaque is True else opaque)))
+    if userhash:
+        params.append(("userhash", "true"))
+    params = [p for p in params if p[0] not in omit]
+    return "Digest " + ", ".join(list(first) + ["%s=%s" % p for p in params] + list(extra))
+
+
+RESULT_REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden"}
+
+
+def cred_flow(cap, flow, label, t, ua, challenges, credentials, result=200, method="REGISTER", code=401, ruri=None,
+              body="", body_type="text/plain", request_auth=(), retry_experts="", challenge_experts="",
+              credentials_value=None, reason=None, retry_body=None):
+    """request -> challenge (401 or 407 with the challenges given) -> [ACK] -> retry carrying credentials -> result:
+    a 2xx (200, 202), a failure (403, 400) or "giveup" (challenged again with a fresh nonce, the UA gives up).
+    credentials is one header value or a list of (header, value); credentials_value and reason state what the
+    verification gives (a capture with a table must state it). Returns the labels of the flow's messages."""
+    src = (ua.ip, ua.port)
+    cid, tag = call_id(cap.name, label, ua.ip), token("tag", cap.name, label, length=8)
+    ruri = ruri or ("sip:" + DOMAIN if method == "REGISTER" else BOB_URI)
+    ask, answer, _ = auth_kinds(code)
+    extra = [("Expires", "3600")] if method == "REGISTER" else []
+    to_uri = ua.aor if method == "REGISTER" else None
+    body_of = lambda b: b if method != "REGISTER" else ""
+    req = ua.request(method, ruri, cid, 1, branch(cap.name, label, 1), tag, to_uri=to_uri, auth=list(request_auth),
+                     extra=extra, body=body_of(body), body_type=body_type)
+    cap.udp(t, src, PROXY, req, label + "req")
+    reason_phrase = "Unauthorized" if code == 401 else "Proxy Authentication Required"
+    chal = response(req, code, reason_phrase, token("tag", cap.name, label, "chal", length=8),
+                    [(ask, c) for c in challenges])
+    cap.udp(t + 0.004, PROXY, src, chal, label + "chal")
+    invite = method == "INVITE"
+    if invite:
+        cap.udp(t + 0.005, src, PROXY, ack_for(req, chal), label + "ack")
+    auth = [(answer, credentials)] if isinstance(credentials, str) else list(credentials)
+    retry = ua.request(method, ruri, cid, 2, branch(cap.name, label, 2), tag, to_uri=to_uri, auth=auth, extra=extra,
+                       body=body_of(body if retry_body is None else retry_body), body_type=body_type)
+    cap.udp(t + 0.104, src, PROXY, retry, label + "retry")
+    final_tag = token("tag", cap.name, label, "final", length=8)
+    if result == "giveup":
+        again = response(retry, code, reason_phrase, final_tag,
+                         [(ask, digest_challenge(DOMAIN, nonce(cap.name, label + "/again")))])
+        cap.udp(t + 0.110, PROXY, src, again, label + "again")
+        if invite:
+            cap.udp(t + 0.111, src, PROXY, ack_for(retry, again), label + "ack2")
+    elif invite and result == 200:
+        cap.udp(t + 0.110, PROXY, src, ok_invite(retry, final_tag), label + "result")
+        cap.udp(t + 0.111, src, PROXY, ua.request("ACK", BOB_CONTACT, cid, 2, branch(cap.name, label, "ack2xx"), tag,
+                                                  to_uri=BOB_URI, to_tag=final_tag))
+    else:
+        extra_hdr = [("Contact", "<sip:%s@%s>;expires=3600" % (ua.user, hostport(ua.ip, ua.port)))] \
+            if method == "REGISTER" and result == 200 else []
+        final = response(retry, result, RESULT_REASONS[result], final_tag, extra_hdr)
+        cap.udp(t + 0.110, PROXY, src, final, label + "result")
+        if invite:
+            cap.udp(t + 0.111, src, PROXY, ack_for(retry, final))
+
+    names = {n: label + n for n in ("req", "chal", "ack", "retry", "result", "again", "ack2")}
+    acked = dict(ack_frame=names["ack"]) if invite else {}
+    cap.expect(names["req"], flow=flow, role="request", challenge_frame=names["chal"], retry_frame=names["retry"])
+    stated = dict(credentials=credentials_value) if credentials_value else {}
+    if reason:
+        stated["reason"] = reason
+    if result == "giveup":
+        cap.expect(names["chal"], flow=flow, role="challenge", attempt=1, challenge_code=code,
+                   request_frame=names["req"], retry_frame=names["retry"], result_frame=names["again"],
+                   result_code=code, ttr=(names["chal"], names["retry"]), outcome="challenged_again",
+                   experts=challenge_experts, **acked)
+        cap.expect(names["retry"], flow=flow, role="retry", attempt=1, challenge_code=code, request_frame=names["req"],
+                   challenge_frame=names["chal"], result_frame=names["again"], result_code=code,
+                   ttr=(names["chal"], names["retry"]), experts=retry_experts, **stated)
+        again_ack = dict(ack_frame=names["ack2"]) if invite else {}
+        cap.expect(names["again"], flow=flow, role="challenge", attempt=2, challenge_code=code,
+                   request_frame=names["retry"], outcome="no_retry", experts="missing_retry,retry_challenged",
+                   **again_ack)
+        if invite:
+            cap.expect(names["ack2"], flow=flow, role="ACK", request_frame=names["retry"], challenge_frame=names["again"])
+    else:
+        accepted = 200 <= result < 300
+        cap.expect(names["chal"], flow=flow, role="challenge", attempt=1, challenge_code=code,
+                   request_frame=names["req"], retry_frame=names["retry"], result_frame=names["result"],
+                   result_code=result, ttr=(names["chal"], names["retry"]),
+                   outcome="accepted" if accepted else "rejected",
+                   experts=",".join(e for e in (challenge_experts, "challenge_answered" if accepted else "") if e),
+                   **acked)
+        cap.expect(names["retry"], flow=flow, role="retry", attempt=1, challenge_code=code, request_frame=names["req"],
+                   challenge_frame=names["chal"], result_frame=names["result"], result_code=result,
+                   ttr=(names["chal"], names["retry"]), experts=retry_experts, **stated)
+        cap.expect(names["result"], flow=flow, role="result", request_frame=names["retry"],
+                   challenge_frame=names["chal"], experts="" if accepted else "retry_failed")
+    if invite:
+        cap.expect(names["ack"], flow=flow, role="ACK", request_frame=names["req"], challenge_frame=names["chal"])
+    return names
+
+
+def user(name, n):
+    """A user of example.com on its own host (192.168.2.n), so that every flow of a capture has its own UA."""
+    return UA(name, DOMAIN, "192.168.2.%d" % n, 5060, display=name.capitalize())
+
+
+def retry_of(cap, ua, method, uri, nonce_value, **kw):
+    """The credentials of a retry of ua, with its password of the scenarios ("secret")."""
+    kw.setdefault("password", "secret")
+    return digest_credentials(ua.user, DOMAIN, nonce_value, uri, method, **kw)
+
+
+@scenario("uri_mismatch: MESSAGE flows to bob whose credentials carry uri=sip:carol@example.com (400) or no uri "
+          "(400), a REGISTER whose uri adds the default port 5060 to the Request-URI (400: RFC 3261 19.1.4 tells them "
+          "apart), and two the same as SIP URIs though not byte for byte: host in capitals and %62 for 'b' (202)")
+def cred_uri_mismatch(cap):
+    ruri, m = BOB_URI, "MESSAGE"
+    text = "Lunch at noon?"
+    cases = [("other", "sip:carol@example.com", 400, "uri_mismatch"),
+             ("nouri", None, 400, "uri_mismatch"),
+             ("hostcase", "sip:bob@EXAMPLE.COM", 202, ""),
+             ("escaped", "sip:%62ob@example.com", 202, "")]
+    for n, (label, uri, result, experts) in enumerate(cases, 1):
+        ua = user("alice", n)
+        n_ = nonce(cap.name, label)
+        cred = retry_of(cap, ua, m, uri or ruri, n_, omit=("uri",) if uri is None else ())
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_)], cred, result=result, method=m,
+                  code=407, body=text, retry_experts=experts)
+    ua = user("alice", 5)
+    n_ = nonce(cap.name, "port")
+    cred_flow(cap, 5, "port", 4.0, ua, [digest_challenge(DOMAIN, n_)],
+              retry_of(cap, ua, "REGISTER", "sip:example.com:5060", n_), result=400, retry_experts="uri_mismatch")
+
+
+@scenario("algorithm_not_offered: a 401 offering MD5 answered with SHA-256, one without algorithm (MD5) answered with "
+          "MD5-sess, one offering SHA-256 answered without algorithm (MD5), all refused (403); a 401 without algorithm "
+          "answered without algorithm: MD5 both, accepted")
+def cred_algorithm_not_offered(cap):
+    cases = [("sha", "MD5", "SHA-256", True, 403, "algorithm_not_offered"),
+             ("sess", None, "MD5-sess", True, 403, "algorithm_not_offered"),
+             ("absent", "SHA-256", "MD5", False, 403, "algorithm_not_offered"),
+             ("both", None, "MD5", False, 200, "")]
+    for n, (label, offered, used, with_param, result, experts) in enumerate(cases, 1):
+        ua = user("bob", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, algorithm=offered)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, algorithm=used, algorithm_param=with_param),
+                  result=result, retry_experts=experts)
+
+
+@scenario("algorithm_downgrade (RFC 8760): 401s with several WWW-Authenticate of one realm, each its own nonce: "
+          "SHA-256 and MD5 answered with MD5 (downgrade), the same answered with SHA-256, SHA-512-256 + SHA-256 + MD5 "
+          "answered with SHA-256 (downgrade), SHA-256-sess and SHA-256 answered with SHA-256 (as strong: none); all 200")
+def cred_algorithm_downgrade(cap):
+    cases = [("md5", ("SHA-256", "MD5"), "MD5", "algorithm_downgrade"),
+             ("sha", ("SHA-256", "MD5"), "SHA-256", ""),
+             ("three", ("SHA-512-256", "SHA-256", "MD5"), "SHA-256", "algorithm_downgrade"),
+             ("sess", ("SHA-256-sess", "SHA-256"), "SHA-256", "")]
+    for n, (label, offered, used, experts) in enumerate(cases, 1):
+        ua = user("carol", n)
+        nonces = {alg: nonce(cap.name, label + "/" + alg) for alg in offered}
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, nonces[a], algorithm=a) for a in offered],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, nonces[used], algorithm=used), retry_experts=experts)
+
+
+@scenario("qop_mismatch: qop=auth offered and credentials without qop (RFC 2069 style, 200); no qop offered and "
+          "qop=auth used (200); qop=auth used without cnonce and nc (400); auth offered and auth-int used (403); "
+          "auth,auth-int offered and auth-int used over the (empty) body (200, no finding)")
+def cred_qop_mismatch(cap):
+    cases = [("notused", "auth", None, (), 200, "qop_mismatch"),
+             ("notoffered", None, "auth", (), 200, "qop_mismatch"),
+             ("nocnonce", "auth", "auth", ("cnonce", "nc"), 400, "qop_mismatch"),
+             ("int", "auth", "auth-int", (), 403, "qop_mismatch"),
+             ("fine", "auth,auth-int", "auth-int", (), 200, "")]
+    for n, (label, offered, used, omit, result, experts) in enumerate(cases, 1):
+        ua = user("dave", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, qop=offered)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, qop=used, omit=omit), result=result,
+                  retry_experts=experts)
+
+
+@scenario("nc_not_incremented: REGISTER -> 401 nonce N -> retry nc=1 -> 401 with the same nonce N again (no stale) -> "
+          "retry nc=1 again (nc_not_incremented) -> 200; the same flow with nc=2 on the second retry (no finding); a "
+          "REGISTER reusing an earlier registration's nonce with nc=3 -> 401 with that nonce -> retry nc=3 "
+          "(nc_not_incremented) -> 200")
+def cred_nc_not_incremented(cap):
+    for n, (label, second_nc, experts) in enumerate((("same", "00000001", "nc_not_incremented"),
+                                                     ("next", "00000002", "")), 1):
+        ua, t = user("erin", n), float(n - 1)
+        src = (ua.ip, ua.port)
+        cid, tag = call_id(cap.name, label, ua.ip), token("tag", cap.name, label, length=8)
+        n_ = nonce(cap.name, label)
+        req = register(ua, cid, 1, branch(cap.name, label, 1), tag)
+        cap.udp(t, src, PROXY, req, label + "req")
+        cap.udp(t + 0.004, PROXY, src, response(req, 401, "Unauthorized", token("tag", cap.name, label, 1, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n_))]), label + "chal1")
+        retry1 = register(ua, cid, 2, branch(cap.name, label, 2), tag, auth=[(
+            "Authorization", retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_))])
+        cap.udp(t + 0.104, src, PROXY, retry1, label + "retry1")
+        cap.udp(t + 0.108, PROXY, src, response(retry1, 401, "Unauthorized", token("tag", cap.name, label, 2, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n_))]), label + "chal2")
+        retry2 = register(ua, cid, 3, branch(cap.name, label, 3), tag, auth=[(
+            "Authorization", retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, nc=second_nc))])
+        cap.udp(t + 0.208, src, PROXY, retry2, label + "retry2")
+        cap.udp(t + 0.214, PROXY, src, ok_register(retry2, token("tag", cap.name, label, "200", length=8), ua),
+                label + "ok")
+        L = lambda x: label + x
+        cap.expect(L("req"), flow=n, role="request", challenge_frame=L("chal1"), retry_frame=L("retry1"))
+        cap.expect(L("chal1"), flow=n, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+                   retry_frame=L("retry1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")),
+                   outcome="challenged_again")
+        cap.expect(L("retry1"), flow=n, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+                   challenge_frame=L("chal1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")))
+        cap.expect(L("chal2"), flow=n, role="challenge", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   retry_frame=L("retry2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   outcome="accepted", experts="retry_challenged,challenge_answered")
+        cap.expect(L("retry2"), flow=n, role="retry", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   challenge_frame=L("chal2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   experts=experts)
+        cap.expect(L("ok"), flow=n, role="result", request_frame=L("retry2"), challenge_frame=L("chal2"))
+    ua = user("erin", 3)
+    old = nonce(cap.name, "old")
+    cred_flow(cap, 3, "reuse", 2.0, ua, [digest_challenge(DOMAIN, old)],
+              retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, old, nc="00000003"),
+              request_auth=[("Authorization", retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, old, nc="00000003"))],
+              retry_experts="nc_not_incremented")
+
+
+@scenario("opaque_mismatch: a 401 with opaque answered without it (403) and with another opaque (403); a 401 "
+          "without opaque answered with one (200, no finding: nothing was offered)")
+def cred_opaque_mismatch(cap):
+    cases = [("missing", True, None, 403, "opaque_mismatch"),
+             ("changed", True, "0123456789abcdef", 403, "opaque_mismatch"),
+             ("unasked", None, "0123456789abcdef", 200, "")]
+    for n, (label, offered, echoed, result, experts) in enumerate(cases, 1):
+        ua = user("frank", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, opaque=offered)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, opaque=echoed), result=result,
+                  retry_experts=experts)
+
+
+@scenario("response_malformed: credentials without response (400), SHA-256 credentials with a 32-digit (MD5-long) "
+          "response (403), MD5 credentials whose 32-character response is not hex (403)")
+def cred_response_malformed(cap):
+    cases = [("missing", "MD5", None, ("response",), 400),
+             ("short", "SHA-256", token("short", cap.name, length=32), (), 403),
+             ("nothex", "MD5", "zz" + token("nothex", cap.name, length=30), (), 403)]
+    for n, (label, alg, resp, omit, result) in enumerate(cases, 1):
+        ua = user("grace", n)
+        n_ = nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, algorithm=alg)],
+                  retry_of(cap, ua, "REGISTER", "sip:" + DOMAIN, n_, algorithm=alg, response=resp, omit=omit),
+                  result=result, retry_experts="response_malformed")
+
+
+@scenario("username_changed: REGISTER -> 401 -> retry as alice -> 401 (refused) -> the user retypes the account, "
+          "retry as alice.smith -> 200: username_changed on the second retry")
+def cred_username_changed(cap):
+    ua = alice()
+    src = (ua.ip, ua.port)
+    cid, tag = call_id(cap.name), token("tag", cap.name, length=8)
+    n1, n2 = nonce(cap.name, 1), nonce(cap.name, 2)
+    req = register(ua, cid, 1, branch(cap.name, 1), tag)
+    cap.udp(0.0, src, PROXY, req, "req")
+    cap.udp(0.004, PROXY, src, response(req, 401, "Unauthorized", token("tag", cap.name, 1, length=8),
+                                        [("WWW-Authenticate", digest_challenge(DOMAIN, n1))]), "chal1")
+    retry1 = register(ua, cid, 2, branch(cap.name, 2), tag, auth=[(
+        "Authorization", digest_credentials("alice", DOMAIN, n1, "sip:" + DOMAIN, "REGISTER", password="secret"))])
+    cap.udp(0.104, src, PROXY, retry1, "retry1")
+    cap.udp(0.108, PROXY, src, response(retry1, 401, "Unauthorized", token("tag", cap.name, 2, length=8),
+                                        [("WWW-Authenticate", digest_challenge(DOMAIN, n2))]), "chal2")
+    retry2 = register(ua, cid, 3, branch(cap.name, 3), tag, auth=[(
+        "Authorization", digest_credentials("alice.smith", DOMAIN, n2, "sip:" + DOMAIN, "REGISTER",
+                                            password="secret"))])
+    cap.udp(6.300, src, PROXY, retry2, "retry2")
+    cap.udp(6.306, PROXY, src, ok_register(retry2, token("tag", cap.name, "200", length=8), ua), "ok")
+    cap.expect("req", flow=1, role="request", challenge_frame="chal1", retry_frame="retry1")
+    cap.expect("chal1", flow=1, role="challenge", attempt=1, challenge_code=401, request_frame="req",
+               retry_frame="retry1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"),
+               outcome="challenged_again")
+    cap.expect("retry1", flow=1, role="retry", attempt=1, challenge_code=401, request_frame="req",
+               challenge_frame="chal1", result_frame="chal2", result_code=401, ttr=("chal1", "retry1"))
+    cap.expect("chal2", flow=1, role="challenge", attempt=2, challenge_code=401, request_frame="retry1",
+               retry_frame="retry2", result_frame="ok", result_code=200, ttr=("chal2", "retry2"), outcome="accepted",
+               experts="retry_challenged,challenge_answered")
+    cap.expect("retry2", flow=1, role="retry", attempt=2, challenge_code=401, request_frame="retry1",
+               challenge_frame="chal2", result_frame="ok", result_code=200, ttr=("chal2", "retry2"),
+               experts="username_changed")
+    cap.expect("ok", flow=1, role="result", request_frame="retry2", challenge_frame="chal2")
+
+
+BEARER_CHALLENGE = 'Bearer realm="example.com", scope="sip:example.com", authz_server="https://auth.example.com/token"'
+
+
+def bearer_token(*seed):
+    """An RFC 8898 access token as a JWS compact serialisation (header.claims.signature, base64url)."""
+    b64 = lambda data: base64.urlsafe_b64encode(data).decode().rstrip("=")
+    claims = '{"iss":"https://auth.example.com","sub":"alice@example.com","aud":"sip:example.com","exp":1700003600}'
+    return "Bearer %s.%s.%s" % (b64(b'{"alg":"RS256","typ":"JWT"}'), b64(claims.encode()),
+                                b64(hashlib.sha256("/".join(map(str, seed)).encode()).digest() * 8))
+
+
+@scenario("Bearer (RFC 8898): a 401 with a Bearer challenge only, and one with a Digest and a Bearer challenge, both "
+          "answered with Authorization: Bearer and accepted: credentials cannot be checked (not the Digest scheme), "
+          "and no credential finding on them")
+def cred_bearer(cap):
+    for n, (label, challenges) in enumerate((("only", [BEARER_CHALLENGE]),
+                                             ("both", [digest_challenge(DOMAIN, nonce(cap.name, "both")),
+                                                       BEARER_CHALLENGE])), 1):
+        cred_flow(cap, n, label, float(n - 1), user("alice", n), challenges, bearer_token(cap.name, label),
+                  credentials_value="cannot_check", reason="scheme")
+
+
+def password_of(name):
+    """A user's password in the verification captures: distinctive, so that tests/e2e/check_secrets.sh can tell that
+    it appears nowhere in tshark's output."""
+    return "Pw-%s-%s" % (name, token("password", name, length=10))
+
+
+def table_user(cap, name, n, realm="", kind="password"):
+    """A UA whose password (or its HA1: kind "ha1" MD5, "ha1-sha256") is in the capture's table; kind None: no row."""
+    ua = user(name, n)
+    if kind == "password":
+        cap.table.append(credentials_row(name, realm, password=password_of(name)))
+    elif kind and kind.startswith("ha1"):
+        alg = "SHA-256" if kind == "ha1-sha256" else "MD5"
+        cap.table.append(credentials_row(name, realm, ha1=hash_hex(alg, "%s:%s:%s" % (name, DOMAIN, password_of(name)))))
+    return ua
+
+
+def verified_flow(cap, flow, label, t, name, n, algorithm="MD5", qop="auth", challenge_qop=None, wrong=False,
+                  result=200, row="password", row_realm="", userhash=False, value="correct", method="REGISTER",
+                  code=401, body="", sent_body=None, reason=None, retry_experts=None):
+    """One flow of a verification capture: the user's row in the table, a challenge offering algorithm, the retry
+    computed with the user's password (or a wrong one), the verification stated (value, reason)."""
+    ua = table_user(cap, name, n, row_realm, row)
+    n_ = nonce(cap.name, label)
+    chal = digest_challenge(DOMAIN, n_, algorithm=algorithm, qop=challenge_qop if challenge_qop is not None else qop,
+                            extra=", userhash=true" if userhash else "")
+    ruri = "sip:" + DOMAIN if method == "REGISTER" else BOB_URI
+    cred = digest_credentials(name, DOMAIN, n_, ruri, method, password="wrong" if wrong else password_of(name),
+                              algorithm=algorithm, qop=qop, userhash=userhash,
+                              body=body if sent_body is None else sent_body)
+    if retry_experts is None:
+        retry_experts = "correct_credentials_refused" if value == "correct" and (result in ("giveup", 403)) else ""
+    return cred_flow(cap, flow, label, t, ua, [chal], cred, result=result, method=method, code=code, body=body,
+                     credentials_value=value, reason=reason, retry_experts=retry_experts)
+
+
+@scenario("verification, MD5 (the case gives tshark a credentials table): qop none, qop auth (the row's realm "
+          "example.com), a wrong password (401 again, the UA gives up), MD5-sess, a row with an HA1 instead of a "
+          "password (right, and a wrong password: 403), a user absent from the table and one whose row is for "
+          "another realm (not checked)")
+def cred_verify_md5(cap):
+    verified_flow(cap, 1, "noqop", 0.0, "ann", 1, qop=None)
+    verified_flow(cap, 2, "auth", 1.0, "ben", 2, row_realm=DOMAIN)
+    verified_flow(cap, 3, "wrong", 2.0, "cleo", 3, wrong=True, result="giveup", value="wrong")
+    verified_flow(cap, 4, "sess", 3.0, "dina", 4, algorithm="MD5-sess")
+    verified_flow(cap, 5, "ha1", 4.0, "eli", 5, row="ha1")
+    verified_flow(cap, 6, "ha1wrong", 5.0, "fay", 6, row="ha1", wrong=True, result=403, value="wrong")
+    verified_flow(cap, 7, "absent", 6.0, "gus", 7, row=None, value="not_checked")
+    verified_flow(cap, 8, "realm", 7.0, "hal", 8, row_realm="other.example", value="not_checked")
+
+
+@scenario("verification, SHA-256 and SHA-512-256 (RFC 7616, RFC 8760) with the table: SHA-256 right and wrong (403), "
+          "SHA-256-sess, SHA-512-256 right and wrong (401 again, the UA gives up), SHA-512-256-sess, userhash=true with "
+          "SHA-256 (right) and SHA-512-256 (wrong password, 403), a row with a SHA-256 HA1")
+def cred_verify_sha(cap):
+    verified_flow(cap, 1, "sha256", 0.0, "ivy", 1, algorithm="SHA-256")
+    verified_flow(cap, 2, "sha256wrong", 1.0, "jon", 2, algorithm="SHA-256", wrong=True, result=403, value="wrong")
+    verified_flow(cap, 3, "sha256sess", 2.0, "kim", 3, algorithm="SHA-256-sess")
+    verified_flow(cap, 4, "sha512", 3.0, "lou", 4, algorithm="SHA-512-256")
+    verified_flow(cap, 5, "sha512wrong", 4.0, "max", 5, algorithm="SHA-512-256", wrong=True, result="giveup",
+                  value="wrong")
+    verified_flow(cap, 6, "sha512sess", 5.0, "ned", 6, algorithm="SHA-512-256-sess")
+    verified_flow(cap, 7, "userhash", 6.0, "oda", 7, algorithm="SHA-256", userhash=True)
+    verified_flow(cap, 8, "userhashwrong", 7.0, "pia", 8, algorithm="SHA-512-256", userhash=True, wrong=True,
+                  result=403, value="wrong")
+    verified_flow(cap, 9, "ha1sha", 8.0, "quin", 9, algorithm="SHA-256", row="ha1-sha256")
+
+
+MESSAGE_TEXT = "Running late, start without me. I will call in from the train at ten past."
+
+
+@scenario("verification of qop=auth-int (the body is hashed as captured) with the table: a MESSAGE with a text "
+          "body (MD5), an INVITE with SDP answered after a 407 offering auth,auth-int (SHA-256), a REGISTER with an "
+          "empty body; a MESSAGE whose UA hashed another text than the body it sent (wrong, 403)")
+def cred_verify_auth_int(cap):
+    verified_flow(cap, 1, "message", 0.0, "rae", 1, qop="auth-int", method="MESSAGE", code=407, body=MESSAGE_TEXT,
+                  result=202)
+    verified_flow(cap, 2, "invite", 1.0, "sam", 2, algorithm="SHA-256", qop="auth-int", challenge_qop="auth,auth-int",
+                  method="INVITE", code=407, body=sdp("192.168.2.2", 40000, 4711))
+    verified_flow(cap, 3, "register", 3.0, "tia", 3, qop="auth-int")
+    verified_flow(cap, 4, "otherbody", 4.0, "uma", 4, qop="auth-int", method="MESSAGE", code=407, body=MESSAGE_TEXT,
+                  sent_body=MESSAGE_TEXT.upper(), result=403, value="wrong")
+
+
+AUTH_INT_SNAPLEN = 1000
+LONG_TEXT = "".join("Line %02d of the minutes: action items, owners and dates as agreed in the call.\r\n" % n
+                    for n in range(1, 9))
+
+
+@scenario("qop=auth-int over a body the capture cut (snaplen %d: the MESSAGE frames of 1,100 to 1,400 bytes are "
+          "truncated, incl_len < orig_len) with the table: auth-int on the cut body cannot be checked; the same cut "
+          "MESSAGE with qop=auth is checked (the body is not hashed); a short MESSAGE with auth-int, whole, is checked"
+          % AUTH_INT_SNAPLEN)
+def cred_auth_int_cut(cap):
+    cap.snaplen = AUTH_INT_SNAPLEN
+    names = verified_flow(cap, 1, "cut", 0.0, "vic", 1, qop="auth-int", method="MESSAGE", code=407, body=LONG_TEXT,
+                          result=202, value="cannot_check", reason="body_cut")
+    cap.cut_labels |= {names["req"], names["retry"]}
+    names = verified_flow(cap, 2, "auth", 1.0, "wes", 2, method="MESSAGE", code=407, body=LONG_TEXT, result=202)
+    cap.cut_labels |= {names["req"], names["retry"]}
+    verified_flow(cap, 3, "short", 2.0, "xia", 3, qop="auth-int", method="MESSAGE", code=407, body="ok", result=202)
+    cap.comments.append("Frames cut by the snaplen: %s." % ", ".join(
+        str(cap.frame_of(label)) for label in sorted(cap.cut_labels, key=cap.frame_of)))
+
+
+@scenario("correct credentials refused, with the table: a right retry challenged again with a new nonce (no stale; "
+          "the UA gives up), a right retry answered 403, a right INVITE retry challenged again (407); not a "
+          "refusal: a right retry challenged with stale=true, then accepted; a wrong retry challenged again, then a "
+          "right one accepted")
+def cred_refused(cap):
+    verified_flow(cap, 1, "again", 0.0, "yan", 1, result="giveup")
+    verified_flow(cap, 2, "forbidden", 1.0, "zoe", 2, result=403)
+    verified_flow(cap, 3, "invite", 2.0, "abe", 3, method="INVITE", code=407, body=sdp("192.168.2.3", 40000, 4711),
+                  result="giveup")
+    for n, (label, name, first_wrong) in enumerate((("stale", "bea", False), ("fixed", "cal", True)), 4):
+        ua, t = table_user(cap, name, n), float(n - 1)
+        src = (ua.ip, ua.port)
+        cid, tag = call_id(cap.name, label, ua.ip), token("tag", cap.name, label, length=8)
+        n1, n2 = nonce(cap.name, label + "/1"), nonce(cap.name, label + "/2")
+        req = register(ua, cid, 1, branch(cap.name, label, 1), tag)
+        cap.udp(t, src, PROXY, req, label + "req")
+        cap.udp(t + 0.004, PROXY, src, response(req, 401, "Unauthorized", token("tag", cap.name, label, 1, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n1))]), label + "chal1")
+        retry1 = register(ua, cid, 2, branch(cap.name, label, 2), tag, auth=[(
+            "Authorization", digest_credentials(name, DOMAIN, n1, "sip:" + DOMAIN, "REGISTER",
+                                                password="wrong" if first_wrong else password_of(name)))])
+        cap.udp(t + 0.104, src, PROXY, retry1, label + "retry1")
+        cap.udp(t + 0.108, PROXY, src, response(retry1, 401, "Unauthorized", token("tag", cap.name, label, 2, length=8),
+                                                [("WWW-Authenticate", digest_challenge(DOMAIN, n2, stale=not first_wrong))]),
+                label + "chal2")
+        retry2 = register(ua, cid, 3, branch(cap.name, label, 3), tag, auth=[(
+            "Authorization", digest_credentials(name, DOMAIN, n2, "sip:" + DOMAIN, "REGISTER",
+                                                password=password_of(name)))])
+        cap.udp(t + 0.208, src, PROXY, retry2, label + "retry2")
+        cap.udp(t + 0.214, PROXY, src, ok_register(retry2, token("tag", cap.name, label, "200", length=8), ua),
+                label + "ok")
+        L = lambda x: label + x
+        cap.expect(L("req"), flow=n, role="request", challenge_frame=L("chal1"), retry_frame=L("retry1"))
+        cap.expect(L("chal1"), flow=n, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+                   retry_frame=L("retry1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")),
+                   outcome="challenged_again")
+        cap.expect(L("retry1"), flow=n, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+                   challenge_frame=L("chal1"), result_frame=L("chal2"), result_code=401, ttr=(L("chal1"), L("retry1")),
+                   credentials="wrong" if first_wrong else "correct")
+        cap.expect(L("chal2"), flow=n, role="challenge", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   retry_frame=L("retry2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   outcome="accepted",
+                   experts="retry_challenged,challenge_answered" if first_wrong else "stale_nonce,challenge_answered")
+        cap.expect(L("retry2"), flow=n, role="retry", attempt=2, challenge_code=401, request_frame=L("retry1"),
+                   challenge_frame=L("chal2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+                   credentials="correct")
+        cap.expect(L("ok"), flow=n, role="result", request_frame=L("retry2"), challenge_frame=L("chal2"))
+
+
+def ims_user(n):
+    """The n-th test USIM of the IMS capture: IMPI 00101000000000n@<realm>, its UE at 10.0.1.n."""
+    imsi = "00101000000000%d" % n
+    return UA(imsi, IMS_REALM, "10.0.1.%d" % n, 5060, agent="OpenIMS-UE/1.0 (VoLTE)")
+
+
+def ims_aka_flow(cap, flow, label, t, ue, challenge_nonce, algorithm, password, result=200, experts="",
+                 value="correct", reason=None, response_value=None, auts=None):
+    """REGISTER with empty credentials -> 401 AKA -> retry -> result, over UDP to the P-CSCF; password is what the UE
+    computes its response with (RFC 3310: RES; RFC 4169: the AKAv2 password; empty with auts)."""
+    src = (ue.ip, ue.port)
+    cid, tag = call_id(cap.name, label, ue.ip), token("tag", cap.name, label, length=8)
+    who = impi(ue)
+    uri = "sip:" + IMS_REALM
+    extra = [("Supported", "path")]
+    req = register(ue, cid, 1, branch(cap.name, label, 1), tag, registrar=IMS_REALM, extra=extra,
+                   auth=[("Authorization", 'Digest username="%s", realm="%s", uri="%s", nonce="", response=""'
+                          % (who, IMS_REALM, uri))])
+    cap.udp(t, src, PCSCF, req, label + "req")
+    chal = response(req, 401, "Unauthorized", token("tag", cap.name, label, "401", length=8),
+                    [("WWW-Authenticate", digest_challenge(IMS_REALM, challenge_nonce, algorithm=algorithm,
+                                                           opaque=None))], server="Kamailio P-CSCF")
+    cap.udp(t + 0.150, PCSCF, src, chal, label + "chal")
+    cred = digest_credentials(who, IMS_REALM, challenge_nonce, uri, "REGISTER", password=password, algorithm=algorithm,
+                              opaque=None, response=response_value,
+                              extra=['auts="%s"' % auts] if auts else ())
+    retry = register(ue, cid, 2, branch(cap.name, label, 2), tag, registrar=IMS_REALM, extra=extra,
+                     auth=[("Authorization", cred)])
+    cap.udp(t + 0.400, src, PCSCF, retry, label + "retry")
+    return req, chal, retry, cid, tag, src, uri, extra
+
+
+@scenario("IMS AKA verification with the table (USIMs of 3GPP TS 35.208 test set 1: K, OP or OPc, AMF b9b9; nonce = "
+          "base64(RAND || AUTN)): AKAv1-MD5 (row with OP) and AKAv2-MD5 (row with OPc) answered right (200); a UE "
+          "whose RES is wrong (403); an AUTN whose MAC has a flipped bit: the UE rejects the network and answers with "
+          "an empty response (TS 24.229 5.1.1.5.3), 403: aka_autn_invalid; a resynchronisation (auts), then a "
+          "fresh RAND and SQN answered right")
+def cred_ims_aka(cap):
+    k, op, opc, amf = (bytes.fromhex(TS1[n]) for n in ("k", "op", "opc", "amf"))
+    rand, sqn = bytes.fromhex(TS1["rand"]), bytes.fromhex(TS1["sqn"])
+    good = aka_challenge(k, opc, rand, sqn, amf)
+    rows = {1: dict(op=TS1["op"], amf=TS1["amf"]), 2: dict(opc=TS1["opc"]), 3: dict(op=TS1["op"]),
+            4: dict(opc=TS1["opc"], amf=TS1["amf"]), 5: dict(op=TS1["op"])}
+    ues = {}
+    for n, keys in rows.items():
+        ues[n] = ims_user(n)
+        cap.table.append(credentials_row(impi(ues[n]), IMS_REALM, k=TS1["k"], **keys))
+
+    def ok_flow(flow, label, req, chal, retry, result_code, experts, value, reason=None):
+        retry_msg = cap.messages[label + "retry"]
+        if result_code == 200:
+            final = ims_ok(retry_msg, token("tag", cap.name, label, "200", length=8), ues[flow], 5060)
+        else:
+            final = response(retry_msg, 403, "Forbidden", token("tag", cap.name, label, "403", length=8),
+                             server="Kamailio P-CSCF")
+        cap.udp(cap.time_of(label + "retry") / 1e6 + 0.190, PCSCF, (ues[flow].ip, 5060), final, label + "result")
+        accepted = result_code == 200
+        L = lambda x: label + x
+        cap.expect(L("req"), flow=flow, role="request", challenge_frame=L("chal"), retry_frame=L("retry"))
+        cap.expect(L("chal"), flow=flow, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+                   retry_frame=L("retry"), result_frame=L("result"), result_code=result_code,
+                   ttr=(L("chal"), L("retry")), outcome="accepted" if accepted else "rejected",
+                   experts="challenge_answered" if accepted else "")
+        stated = dict(reason=reason) if reason else {}
+        cap.expect(L("retry"), flow=flow, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+                   challenge_frame=L("chal"), result_frame=L("result"), result_code=result_code,
+                   ttr=(L("chal"), L("retry")), experts=experts, credentials=value, **stated)
+        cap.expect(L("result"), flow=flow, role="result", request_frame=L("retry"), challenge_frame=L("chal"),
+                   experts="" if accepted else "retry_failed")
+
+    ims_aka_flow(cap, 1, "v1", 0.0, ues[1], good["nonce"], "AKAv1-MD5", aka_password("AKAv1-MD5", good["res"],
+                                                                                      good["ck"], good["ik"]))
+    ok_flow(1, "v1", None, None, None, 200, "", "correct")
+    ims_aka_flow(cap, 2, "v2", 1.0, ues[2], good["nonce"], "AKAv2-MD5", aka_password("AKAv2-MD5", good["res"],
+                                                                                      good["ck"], good["ik"]))
+    ok_flow(2, "v2", None, None, None, 200, "", "correct")
+    bad_res = good["res"][:7] + bytes([good["res"][7] ^ 0x5a])
+    ims_aka_flow(cap, 3, "res", 2.0, ues[3], good["nonce"], "AKAv1-MD5", bad_res)
+    ok_flow(3, "res", None, None, None, 403, "", "wrong")
+    flipped = aka_challenge(k, opc, rand, sqn, amf, flip_mac_bit=True)
+    ims_aka_flow(cap, 4, "mac", 3.0, ues[4], flipped["nonce"], "AKAv1-MD5", b"", response_value="")
+    ok_flow(4, "mac", None, None, None, 403, "response_malformed", "cannot_check", reason="malformed_response")
+
+    # Resynchronisation: the USIM's SQN is ahead of the HSS's; the HSS takes SQN_MS from AUTS and mints a fresh
+    # vector one step further.
+    ue, label, t = ues[5], "sync", 4.0
+    sqn_ms = (int(TS1["sqn"], 16) + 0x40).to_bytes(6, "big")
+    req, chal, retry, cid, tag, src, uri, extra = ims_aka_flow(
+        cap, 5, label, t, ue, good["nonce"], "AKAv1-MD5", b"", auts=aka_auts(k, opc, rand, sqn_ms))
+    fresh = aka_challenge(k, opc, bytes.fromhex(token("rand", cap.name, length=32)),
+                          (int.from_bytes(sqn_ms, "big") + 0x20).to_bytes(6, "big"), amf)
+    chal2 = response(retry, 401, "Unauthorized", token("tag", cap.name, label, "401b", length=8),
+                     [("WWW-Authenticate", digest_challenge(IMS_REALM, fresh["nonce"], algorithm="AKAv1-MD5",
+                                                            opaque=None))], server="Kamailio P-CSCF")
+    cap.udp(t + 0.590, PCSCF, src, chal2, label + "chal2")
+    retry2 = register(ue, cid, 3, branch(cap.name, label, 3), tag, registrar=IMS_REALM, extra=extra, auth=[(
+        "Authorization", digest_credentials(impi(ue), IMS_REALM, fresh["nonce"], uri, "REGISTER",
+                                            password=aka_password("AKAv1-MD5", fresh["res"], fresh["ck"], fresh["ik"]),
+                                            algorithm="AKAv1-MD5", opaque=None))])
+    cap.udp(t + 0.800, src, PCSCF, retry2, label + "retry2")
+    cap.udp(t + 0.990, PCSCF, src, ims_ok(retry2, token("tag", cap.name, label, "200", length=8), ue, 5060),
+            label + "ok")
+    L = lambda x: label + x
+    cap.expect(L("req"), flow=5, role="request", challenge_frame=L("chal"), retry_frame=L("retry"))
+    cap.expect(L("chal"), flow=5, role="challenge", attempt=1, challenge_code=401, request_frame=L("req"),
+               retry_frame=L("retry"), result_frame=L("chal2"), result_code=401, ttr=(L("chal"), L("retry")),
+               outcome="challenged_again")
+    cap.expect(L("retry"), flow=5, role="retry", attempt=1, challenge_code=401, request_frame=L("req"),
+               challenge_frame=L("chal"), result_frame=L("chal2"), result_code=401, ttr=(L("chal"), L("retry")),
+               experts="aka_resync", credentials="cannot_check", reason="resync")
+    cap.expect(L("chal2"), flow=5, role="challenge", attempt=2, challenge_code=401, request_frame=L("retry"),
+               retry_frame=L("retry2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+               outcome="accepted", experts="retry_challenged,challenge_answered")
+    cap.expect(L("retry2"), flow=5, role="retry", attempt=2, challenge_code=401, request_frame=L("retry"),
+               challenge_frame=L("chal2"), result_frame=L("ok"), result_code=200, ttr=(L("chal2"), L("retry2")),
+               credentials="correct")
+    cap.expect(L("ok"), flow=5, role="result", request_frame=L("retry2"), challenge_frame=L("chal2"))
+    cap.aka_rands = [rand, bytes.fromhex(token("rand", cap.name, length=32))]
+
+
+@scenario("bad input with the table, each its own user: a 10,000-byte nonce echoed (right; analysis_truncated); "
+          "credentials with 1,000 unknown parameters before the real ones (right); a response whose closing quote "
+          "is missing, so that the quoted string runs to the end of the header (response_malformed, cannot check); "
+          "realm given twice alike (right); response given twice with different values (cannot check); nc=zzzz "
+          "(qop_mismatch: no nonce count, cannot check); algorithm=FOO (algorithm_not_offered, cannot check): "
+          "each refused with 400 but the right ones")
+def cred_bad_input(cap):
+    def flow(n, label, name, credentials_of, result, experts="", value="correct", reason=None, qop="auth", nonce_value=None):
+        ua = table_user(cap, name, n)
+        n_ = nonce_value or nonce(cap.name, label)
+        cred_flow(cap, n, label, float(n - 1), ua, [digest_challenge(DOMAIN, n_, qop=qop, opaque=None)],
+                  credentials_of(ua, n_), result=result, retry_experts=experts, credentials_value=value, reason=reason)
+
+    def cred(ua, n_, **kw):
+        kw.setdefault("opaque", None)
+        return digest_credentials(ua.user, DOMAIN, n_, "sip:" + DOMAIN, "REGISTER", password=password_of(ua.user), **kw)
+
+    big = "".join(token("bignonce", cap.name, n, length=64) for n in range(157))[:10000]
+    flow(1, "bignonce", "bart", cred, 200, nonce_value=big)
+    many = ['x%04d="%s"' % (i, token("param", i, length=6)) for i in range(1000)]
+    flow(2, "params", "cora", lambda ua, n_: cred(ua, n_, first=many), 200)
+
+    def unterminated(ua, n_):
+        text = cred(ua, n_, qop=None)            # ..., response="<hex>", algorithm=MD5
+        cut = text.replace('", algorithm=MD5', ", algorithm=MD5")
+        assert cut != text and cut.count('"') % 2 == 1
+        return cut
+    flow(3, "quote", "dirk", unterminated, 400, "response_malformed", "cannot_check", "malformed_response", qop=None)
+    flow(4, "dupsame", "edda", lambda ua, n_: cred(ua, n_, extra=['realm="%s"' % DOMAIN]), 200)
+    flow(5, "dupresponse", "finn", lambda ua, n_: cred(ua, n_, extra=['response="%s"' % token("other", n_, length=32)]),
+         400, "", "cannot_check", "malformed_response")
+    flow(6, "nczzzz", "gwen", lambda ua, n_: cred(ua, n_, nc="zzzz"), 400, "qop_mismatch", "cannot_check",
+         "missing_parameter")
+    flow(7, "foo", "hugo", lambda ua, n_: cred(ua, n_, algorithm="FOO",
+                                               response=token("foo", ua.user, length=32)), 400,
+         "algorithm_not_offered", "cannot_check", "algorithm")
+
+
+# ---------------------------------------------------------------------------------------------
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
@@ -1857,6 +3015,15 @@ def main():
               "",
               "Written by `tests/tools/gen_pcaps.py` (deterministic; rerun it rather than editing these files).",
               "What SIPAUTH must show on each frame is in `tests/e2e/cases/<name>.expect`.",
+              "",
+              "The `cred-*` captures are about credential correctness (SPEC section 10). Those of one secret-free check",
+              "each come without a credentials table (their retries are `not checked`); the verification ones",
+              "(`cred-verify-*`, `cred-auth-int-cut`, `cred-refused`, `cred-ims-aka`, `cred-bad-input`) are read with the",
+              "table their case's `args:` line gives tshark (`-o 'uat:sipauth_credentials:...'`, one row per user).",
+              "Their passwords are distinctive (`Pw-<user>-<hex>`) so that `tests/e2e/check_secrets.sh` can tell that",
+              "none appears in any output; the IMS USIMs use the keys of 3GPP TS 35.208 test set 1. Every response in",
+              "them is computed, not made up: open one in Wireshark with the same table (Protocols > SIPAUTH >",
+              "Credentials) to see it verified.",
               ""]
     for number, (name, description, build) in enumerate(SCENARIOS, 1):
         capture = Capture(name, description)
