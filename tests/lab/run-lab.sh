@@ -8,6 +8,7 @@
 #   LAB_ONLY="name ..."   record only these scenarios (names as in OUTDIR, without .pcap)
 #   LAB_BARESIP=auto|yes|no  the baresip scenario (auto: when baresip is installed; yes when CI=true)
 #   LAB_IPV6=auto|yes|no     the IPv6 scenarios (auto: when ::1 works; yes when CI=true)
+#   LAB_LINPHONE=auto|yes|no the SHA-256 scenario with linphone-daemon (auto: when installed; yes when CI=true)
 #   LAB_KEEP=1               keep the work directory (logs, SIPp traces) and print its path
 set -euo pipefail
 
@@ -20,11 +21,14 @@ STALE_PORT=5074      # second Kamailio whose nonces expire after 2 s (5072 is AY
 BOB_PORT=5090        # SIPp UAS answering INVITEs for bob
 DAVE_PORT=5091       # SIPp UAS accepting MESSAGEs for dave
 AKA_PORT=5076        # SIPp UAS standing in for an S-CSCF: IMS AKA challenges (no Kamailio)
+SHA_PORT=5078        # third Kamailio whose auth module uses SHA-256 (RFC 7616, RFC 8760)
+LINPHONE_PORT=5082   # linphone-daemon, the UA of the SHA-256 scenario
 UAC_PORTS=(5061 5062 5063)
 BARESIP_PORT=5080
-LAB_PORTS=("$PROXY_PORT" "$STALE_PORT" "$AKA_PORT" "$BOB_PORT" "$DAVE_PORT" "${UAC_PORTS[@]}" "$BARESIP_PORT")
+LAB_PORTS=("$PROXY_PORT" "$STALE_PORT" "$AKA_PORT" "$SHA_PORT" "$BOB_PORT" "$DAVE_PORT" "${UAC_PORTS[@]}"
+           "$BARESIP_PORT" "$LINPHONE_PORT")
 # Every SIP message crosses a proxy port or the AKA UAS's port; RTP does not.
-CAPTURE_FILTER="port $PROXY_PORT or port $STALE_PORT or port $AKA_PORT"
+CAPTURE_FILTER="port $PROXY_PORT or port $STALE_PORT or port $AKA_PORT or port $SHA_PORT"
 STEP_TIMEOUT=90      # seconds, for any one step
 CAPTURE_MAX_KB=4096  # dumpcap stops there: a capture that big means something went wrong
 NONCE_EXPIRE=300
@@ -154,6 +158,15 @@ if [ "$baresip" = auto ]; then
     if command -v baresip >/dev/null 2>&1; then baresip=yes; else baresip=no; log "baresip not installed: leaving baresip_call out"; fi
 fi
 
+linphone=${LAB_LINPHONE:-auto}
+[ "$linphone" = auto ] && $ci && linphone=yes
+if [ "$linphone" = yes ] && ! command -v linphone-daemon >/dev/null 2>&1; then
+    die "linphone-daemon is not installed (apt-get install --no-install-recommends linphone-cli), or set LAB_LINPHONE=no"
+fi
+if [ "$linphone" = auto ]; then
+    if command -v linphone-daemon >/dev/null 2>&1; then linphone=yes; else linphone=no; log "linphone-daemon not installed: leaving register_sha256 out"; fi
+fi
+
 wanted() {
     [ -z "${LAB_ONLY:-}" ] && return 0
     case " $LAB_ONLY " in *" $1 "*) return 0 ;; esac
@@ -169,10 +182,16 @@ $busy"
 mkdir -p "$work/db"
 cp "$here/db/subscriber" "$here/db/version" "$work/db/"
 
+# start_kamailio NAME PORT NONCE_EXPIRE [ALGORITHM]: ALGORITHM (e.g. SHA-256) for the auth module's
+# challenges and its HA1 from the plain passwords; MD5, Kamailio's default, when not given.
 start_kamailio() {
-    local name=$1 port=$2 expire=$3 cfg=$work/$1.cfg
+    local name=$1 port=$2 expire=$3 algorithm=${4:-} cfg=$work/$1.cfg
     sed -e "s|@PORT@|$port|g" -e "s|@NONCE_EXPIRE@|$expire|g" -e "s|@DB_DIR@|$work/db|g" \
         "$here/kamailio.cfg" > "$cfg"
+    if [ -n "$algorithm" ]; then
+        sed -i "s|^modparam(\"auth\", \"nonce_expire\".*|&\nmodparam(\"auth\", \"algorithm\", \"$algorithm\")|" "$cfg"
+        grep -q "^modparam(\"auth\", \"algorithm\", \"$algorithm\")" "$cfg" || die "no algorithm line in $cfg"
+    fi
     if [ "$ipv6" = no ]; then
         sed -i '/^listen=.*\[::1\]/d' "$cfg"
     fi
@@ -258,6 +277,9 @@ truth() {
 
 start_kamailio proxy "$PROXY_PORT" "$NONCE_EXPIRE"
 start_kamailio stale "$STALE_PORT" "$STALE_NONCE_EXPIRE"
+if [ "$linphone" = yes ] && wanted register_sha256; then
+    start_kamailio sha256 "$SHA_PORT" "$NONCE_EXPIRE" SHA-256
+fi
 start_uas uas_bob uas_invite "$BOB_PORT"
 start_uas uas_dave uas_message "$DAVE_PORT"
 
@@ -470,6 +492,30 @@ EOF
     [ "$(grep -c '200 OK (sipauth-lab)' "$work/baresip.log")" -ge 1 ] || die "baresip did not register: $(tail -n 10 "$work/baresip.log")"
     truth baresip_call register_ok*2 invite_ok --ua baresip \
         --note "register, call, hang up and unregister (a new 401) with baresip"
+fi
+
+# linphone-daemon registers alice with the SHA-256 Kamailio (its 401 offers only SHA-256), then quits,
+# which unregisters (a REGISTER with the same credentials, accepted without a new challenge).
+if [ "$linphone" = yes ] && wanted register_sha256; then
+    log "recording register_sha256"
+    lconf=$work/linphone
+    mkdir -p "$lconf/.local/share/linphone"     # without its database folder linphone never registers
+    printf '[sip]\nsip_port=%s\nsip_tcp_port=-1\nsip_tls_port=-1\n' "$LINPHONE_PORT" > "$lconf/linphonerc"
+    capture_start register_sha256
+    rc=0
+    { echo "register sip:alice@sipauth.lab sip:127.0.0.1:$SHA_PORT;transport=udp alice-secret NULL NULL"
+      sleep 3
+      echo "register-status ALL"
+      sleep 0.3
+      echo quit
+    } | HOME=$lconf timeout 30 linphone-daemon --config "$lconf/linphonerc" --log "$work/linphone.log" \
+        > "$work/linphone.out" 2>&1 || rc=$?
+    capture_stop register_sha256
+    [ "$rc" = 0 ] || die "linphone-daemon exited with $rc: $(tail -n 10 "$work/linphone.out")"
+    grep -q "State: LinphoneRegistrationOk" "$work/linphone.out" \
+        || die "linphone-daemon did not register with the SHA-256 Kamailio: $(grep -a 'State:' "$work/linphone.out")"
+    truth register_sha256 register_ok --ua linphone \
+        --note "linphone-daemon 5.1 answers Kamailio's SHA-256 challenge (RFC 7616), then unregisters unchallenged"
 fi
 
 log "done: $(find "$out" -maxdepth 1 -name "*.truth.json" | wc -l) scenarios recorded in $out"
