@@ -44,26 +44,24 @@ sa_check_uri_matches(const sa_digest_params_t *credentials, sa_span_t request_ur
 }
 
 gboolean
-sa_check_algorithm_offered(const sa_digest_alg_t *offered, guint n_offered, sa_digest_alg_t used)
+sa_check_algorithm_offered(sa_digest_alg_set_t offered, sa_digest_alg_t used)
 {
-    for (guint i = 0; i < n_offered; i++) {
-        if (offered[i] == used)
-            return TRUE;
-    }
-    return FALSE;
+    return (offered & SA_DIGEST_ALG_BIT(used)) != 0;
 }
 
 gboolean
-sa_check_algorithm_downgrade(const sa_digest_alg_t *offered, guint n_offered, sa_digest_alg_t used)
+sa_check_algorithm_downgrade(sa_digest_alg_set_t offered, sa_digest_alg_t used)
 {
     guint used_strength = sa_digest_alg_strength(used);
-    if (n_offered < 2 || used_strength == 0)
-        return FALSE;
-    for (guint i = 0; i < n_offered; i++) {
-        if (sa_digest_alg_strength(offered[i]) > used_strength)
-            return TRUE;
+    guint n_offered = 0;
+    gboolean stronger = FALSE;
+    for (guint a = 0; a <= SA_DIGEST_ALG_UNKNOWN; a++) {
+        if (!(offered & SA_DIGEST_ALG_BIT(a)))
+            continue;
+        n_offered++;
+        stronger = stronger || sa_digest_alg_strength((sa_digest_alg_t)a) > used_strength;
     }
-    return FALSE;
+    return n_offered >= 2 && used_strength > 0 && stronger;
 }
 
 sa_qop_check_t

@@ -7,7 +7,6 @@
 
 G_STATIC_ASSERT(SA_AUTN_NOT_CHECKED < SA_AUTN_VALID && SA_AUTN_VALID < SA_AUTN_INVALID);
 
-#define ALG_BIT(alg) ((guint16)(1u << (alg)))
 /* Unquoted values up to this long are read on the stack; longer ones (hostile nonces) on the heap. */
 #define STACK_VALUE 512
 
@@ -21,17 +20,19 @@ sa_tracker_set_secret_source(sa_tracker_t *tracker, sa_secret_source_t source, g
 }
 
 void
-sa_note_challenge_params(sa_realm_nonce_t *slot, const char *header_value)
+sa_note_challenge_params(sa_realm_nonce_t *slot, const char *header_value, const sa_auth_params_t *params)
 {
-    sa_digest_params_t params;
-    if (header_value == NULL || sa_digest_parse(header_value, strlen(header_value), &params) != SA_SCHEME_DIGEST)
+    /* The challenge was read once, by the linking parser: its parameters are taken from there. */
+    if (header_value == NULL || sa_digest_scheme(header_value, strlen(header_value)) != SA_SCHEME_DIGEST)
         return;
     slot->digest = 1;
-    slot->algorithms |= ALG_BIT(params.algorithm);
-    slot->qop |= (guint8)params.qop;
-    if (!slot->has_opaque && sa_digest_has(&params, SA_DIGEST_OPAQUE)) {
+    sa_span_t alg = params->algorithm;
+    slot->algorithms |= SA_DIGEST_ALG_BIT(alg.ptr ? sa_digest_alg_from_name(alg.ptr, alg.len) : SA_DIGEST_ALG_MD5);
+    if (params->qop.ptr)
+        slot->qop |= (guint8)sa_digest_qop_set(params->qop);
+    if (!slot->has_opaque && params->opaque.ptr) {
         slot->has_opaque = 1;
-        slot->opaque_hash = sa_digest_value_hash(&params, SA_DIGEST_OPAQUE);
+        slot->opaque_hash = sa_digest_text_hash(params->opaque);
     }
 }
 
@@ -74,7 +75,7 @@ nonce_is(const sa_digest_params_t *cred, const char *nonce)
 /* What the challenges of the credentials' realm offered, merged over its slots (RFC 8760: one per algorithm). */
 typedef struct {
     gboolean known;              /* a Digest challenge of that realm */
-    guint16  algorithms;
+    sa_digest_alg_set_t algorithms;
     guint    qop;
     gboolean has_opaque;
     guint32  opaque_hash;
@@ -103,25 +104,6 @@ offer_for(const sa_attempt_t *attempt, const sa_digest_params_t *cred)
     return offer;
 }
 
-static guint
-strongest(guint16 algorithms)
-{
-    guint best = 0;
-    for (guint a = 0; a < SA_DIGEST_ALG_UNKNOWN; a++)
-        if (algorithms & ALG_BIT(a))
-            best = MAX(best, sa_digest_alg_strength((sa_digest_alg_t)a));
-    return best;
-}
-
-static guint
-offered_count(guint16 algorithms)
-{
-    guint n = 0;
-    for (guint a = 0; a <= SA_DIGEST_ALG_UNKNOWN; a++)
-        n += (algorithms & ALG_BIT(a)) != 0;
-    return n;
-}
-
 /* The findings that need no secret, for one credentials header that answers the challenge. */
 static guint32
 unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_event_t *event,
@@ -137,11 +119,9 @@ unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_e
     }
     offer_t offer = offer_for(attempt, cred);
     if (offer.known) {
-        sa_digest_alg_t used = cred->algorithm;
-        if (!(offer.algorithms & ALG_BIT(used)))
+        if (!sa_check_algorithm_offered(offer.algorithms, cred->algorithm))
             findings |= SA_FINDING_BIT(SA_FINDING_ALGORITHM_NOT_OFFERED);
-        else if (offered_count(offer.algorithms) > 1 && sa_digest_alg_strength(used) > 0
-                 && strongest(offer.algorithms) > sa_digest_alg_strength(used))
+        else if (sa_check_algorithm_downgrade(offer.algorithms, cred->algorithm))
             findings |= SA_FINDING_BIT(SA_FINDING_ALGORITHM_DOWNGRADE);
         *qop_check = sa_check_qop(offer.qop, cred);
         if (*qop_check != SA_QOP_CHECK_OK)
@@ -163,9 +143,11 @@ unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_e
     if (*response_check != SA_RESPONSE_CHECK_OK)
         findings |= SA_FINDING_BIT(SA_FINDING_RESPONSE_MALFORMED);
     const sa_txn_t *request = attempt->request;
-    if (request->has_credentials && request->username && retry->username
-            && strcmp(request->username, retry->username) != 0)
-        findings |= SA_FINDING_BIT(SA_FINDING_USERNAME_CHANGED);
+    if (request->has_credentials && request->username) {
+        sa_span_t previous = { request->username, strlen(request->username) };
+        if (sa_check_username_changed(previous, cred))
+            findings |= SA_FINDING_BIT(SA_FINDING_USERNAME_CHANGED);
+    }
     return findings;
 }
 
@@ -182,7 +164,9 @@ verify_one(const sa_tracker_t *tracker, const sa_event_t *event, const sa_digest
         char *realm_heap, *nonce_heap;
         sa_secret_query_t query;
         memset(&query, 0, sizeof query);
-        gssize user_len = sa_digest_username(cred, user_buf, sizeof user_buf);
+        gssize user_len = sa_digest_username(cred, user_buf, sizeof user_buf - 1);
+        if (user_len >= 0)
+            user_buf[user_len] = '\0';
         sa_span_t realm = unquoted(cred, SA_DIGEST_REALM, realm_buf, &realm_heap);
         sa_span_t nonce = unquoted(cred, SA_DIGEST_NONCE, nonce_buf, &nonce_heap);
         if (user_len >= 0) {

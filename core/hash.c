@@ -4,9 +4,18 @@
 #include <string.h>
 #include <gcrypt.h>
 
+/* Short input (every Digest string but an auth-int body or a hostile nonce) is gathered here and hashed in one
+ * call without a context to allocate; longer input streams into a library context. */
+#define SA_HASHER_BUFFER 480
+
 struct sa_hasher {
-    GChecksum    *checksum;   /* public input, MD5 or SHA-256 */
-    gcry_md_hd_t  md;         /* secret input, or SHA-512/256 which GLib lacks */
+    sa_hash_t     hash;
+    gboolean      secret;
+    gsize         buffered;
+    GChecksum    *checksum;   /* streaming public input, MD5 or SHA-256 */
+    gcry_md_hd_t  md;         /* streaming secret input, or SHA-512/256 which GLib lacks */
+    gboolean      streaming;
+    guint8        buffer[SA_HASHER_BUFFER];
 };
 
 void
@@ -56,25 +65,49 @@ sa_hasher_new(sa_hash_t hash, gboolean secret)
 {
     if (hash == SA_HASH_NONE)
         return NULL;
-    sa_hasher_t *hasher = g_new0(sa_hasher_t, 1);
-    if (!secret && hash != SA_HASH_SHA512_256) {
-        hasher->checksum = g_checksum_new(hash == SA_HASH_MD5 ? G_CHECKSUM_MD5 : G_CHECKSUM_SHA256);
-        return hasher;
-    }
     sa_gcrypt_ensure();
-    if (gcry_md_open(&hasher->md, gcry_algo(hash), GCRY_MD_FLAG_SECURE) != 0) {
-        g_free(hasher);
-        return NULL;
-    }
+    sa_hasher_t *hasher = g_new(sa_hasher_t, 1);
+    hasher->hash = hash;
+    hasher->secret = secret;
+    hasher->buffered = 0;
+    hasher->checksum = NULL;
+    hasher->md = NULL;
+    hasher->streaming = FALSE;
     return hasher;
+}
+
+/* Moves from the buffer to a streaming context: GChecksum for public MD5/SHA-256, libgcrypt otherwise. */
+static gboolean
+start_streaming(sa_hasher_t *hasher)
+{
+    hasher->streaming = TRUE;
+    if (!hasher->secret && hasher->hash != SA_HASH_SHA512_256) {
+        hasher->checksum = g_checksum_new(hasher->hash == SA_HASH_MD5 ? G_CHECKSUM_MD5 : G_CHECKSUM_SHA256);
+        g_checksum_update(hasher->checksum, hasher->buffer, (gssize)hasher->buffered);
+    } else {
+        if (gcry_md_open(&hasher->md, gcry_algo(hasher->hash), GCRY_MD_FLAG_SECURE) != 0) {
+            hasher->md = NULL;
+            return FALSE;
+        }
+        gcry_md_write(hasher->md, hasher->buffer, hasher->buffered);
+    }
+    sa_wipe(hasher->buffer, hasher->buffered);
+    return TRUE;
 }
 
 void
 sa_hasher_add(sa_hasher_t *hasher, const void *data, gsize len)
 {
+    if (!hasher->streaming && hasher->buffered + len <= SA_HASHER_BUFFER) {
+        memcpy(hasher->buffer + hasher->buffered, data, len);
+        hasher->buffered += len;
+        return;
+    }
+    if (!hasher->streaming && !start_streaming(hasher))
+        return;
     if (hasher->checksum)
         g_checksum_update(hasher->checksum, data, (gssize)len);
-    else
+    else if (hasher->md)
         gcry_md_write(hasher->md, data, len);
 }
 
@@ -82,16 +115,22 @@ gsize
 sa_hasher_finish_hex(sa_hasher_t *hasher, char *hex)
 {
     static const char digits[] = "0123456789abcdef";
-    guint8 digest[SA_HASH_MAX];
-    gsize len = sizeof digest;
-    if (hasher->checksum) {
+    guint8 digest[64];       /* libgcrypt writes SHA-512/256's 32 bytes; room for any */
+    gsize len = SA_HASH_MAX;
+    int algo = gcry_algo(hasher->hash);
+    if (!hasher->streaming) {
+        len = MIN(gcry_md_get_algo_dlen(algo), SA_HASH_MAX);
+        gcry_md_hash_buffer(algo, digest, hasher->buffer, hasher->buffered);
+        sa_wipe(hasher->buffer, hasher->buffered);
+    } else if (hasher->checksum) {
         g_checksum_get_digest(hasher->checksum, digest, &len);
         g_checksum_free(hasher->checksum);
-    } else {
-        int algo = gcry_md_get_algo(hasher->md);
-        len = MIN(gcry_md_get_algo_dlen(algo), sizeof digest);
+    } else if (hasher->md) {
+        len = MIN(gcry_md_get_algo_dlen(algo), SA_HASH_MAX);
         memcpy(digest, gcry_md_read(hasher->md, algo), len);
         gcry_md_close(hasher->md);
+    } else {
+        len = 0;             /* the library refused a context: no digest, which matches no response */
     }
     g_free(hasher);
     for (gsize i = 0; i < len; i++) {

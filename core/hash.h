@@ -13,9 +13,10 @@ G_BEGIN_DECLS
 #define SA_HASH_HEX_MAX (2 * SA_HASH_MAX)
 
 /*
- * A running hash. Input that holds a secret (a password, HA1, RES) goes to a libgcrypt context, which
- * libgcrypt wipes when it is closed; public input (method, uri, body) may use GLib's GChecksum, whose
- * buffers are freed unwiped.
+ * A running hash. Short input is gathered in the hasher and hashed in one libgcrypt call (no context to
+ * allocate: a retry is verified with three hashes), the buffer wiped after; longer input streams into a
+ * context: libgcrypt's for a secret (a password, HA1, RES: wiped when closed), GLib's GChecksum for public
+ * input (method, uri, body), libgcrypt's for SHA-512/256, which GLib lacks.
  */
 typedef struct sa_hasher sa_hasher_t;
 

@@ -33,12 +33,11 @@ typedef struct {
     const char *realm;
     const char *nonce;
     guint32     opaque_hash;     /* of the unquoted opaque, when has_opaque */
-    guint16     algorithms;      /* bits of sa_digest_alg_t offered (MD5 when the parameter is absent) */
+    sa_digest_alg_set_t algorithms; /* offered (MD5 when the parameter is absent) */
     guint8      qop;             /* SA_QOP_* offered; 0: no qop */
     guint8      has_opaque : 1;
     guint8      digest : 1;      /* a Digest challenge (not Bearer...) */
 } sa_realm_nonce_t;
-G_STATIC_ASSERT(SA_DIGEST_ALG_UNKNOWN < 16);
 
 /* Room for a key of four strings of at most SA_MAX_STRING bytes and one number. */
 #define SA_KEY_MAX (4 * (SA_MAX_STRING + 1) + sizeof(guint32))
@@ -291,7 +290,7 @@ void sa_fill_dns(const sa_tracker_t *tracker, const char *host, gint64 from_ns, 
 void sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry,
                                 const sa_event_t *event);
 /* Reads a challenge header's parameters the retry is checked against into a realm slot. */
-void sa_note_challenge_params(sa_realm_nonce_t *slot, const char *header_value);
+void sa_note_challenge_params(sa_realm_nonce_t *slot, const char *header_value, const sa_auth_params_t *params);
 
 /* Records that message id belongs to frame. */
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);

@@ -406,7 +406,7 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
             /* The same realm and nonce again (one header per algorithm, RFC 8760): what it offers joins. */
             for (guint r = 0; r < attempt->n_realms; r++)
                 if (attempt->realms[r].realm == realm && sa_span_is_stored(params[i].nonce, attempt->realms[r].nonce))
-                    sa_note_challenge_params(&attempt->realms[r], values[i]);
+                    sa_note_challenge_params(&attempt->realms[r], values[i], &params[i]);
             continue;
         }
         /* Nonces are copied, not interned: each is new, and the interning table would only grow. */
@@ -421,7 +421,7 @@ add_challenge_params(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_even
         memset(&attempt->realms[slot], 0, sizeof attempt->realms[slot]);
         attempt->realms[slot].realm = realm;
         attempt->realms[slot].nonce = nonce;
-        sa_note_challenge_params(&attempt->realms[slot], values[i]);
+        sa_note_challenge_params(&attempt->realms[slot], values[i], &params[i]);
         attempt->n_realms = (guint8)(slot + 1);
         if (nonce && *nonce && attempt->retry == NULL && !attempt->abandoned) {
             sa_nonce_entry_t *entry = sa_arena_alloc0(tracker->records, sizeof *entry);

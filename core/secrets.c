@@ -17,6 +17,11 @@ typedef struct {
     guint8  k[SA_AKA_KEY_LEN];
     guint8  op_or_opc[SA_AKA_KEY_LEN];
     guint8  amf[SA_AKA_AMF_LEN];
+    /* The HA1 of the password for the last realm and hash a retry needed: one user's retries all hash the same
+     * A1, so each one costs two hashes instead of three. A secret as the password is, wiped alike. */
+    char   *cached_realm;
+    sa_hash_t cached_hash;
+    char    cached_ha1[SA_HASH_HEX_MAX + 1];
 } secret_row_t;
 
 struct sa_secrets {
@@ -114,6 +119,7 @@ free_row(gpointer data)
         g_free(row->password);
     }
     wipe_string(row->ha1);
+    g_free(row->cached_realm);
     sa_wipe(row, sizeof *row);
     g_free(row);
 }
@@ -225,6 +231,31 @@ userhash_matches(const secret_row_t *row, const sa_secret_query_t *query)
     return n == query->username_len && g_ascii_strncasecmp(hex, query->username, n) == 0;
 }
 
+/* H(username ":" realm ":" password) for the query's realm and hash, computed once per row, realm and hash. */
+static gboolean
+cached_ha1(secret_row_t *row, const sa_secret_query_t *query)
+{
+    sa_hash_t hash = sa_digest_alg_hash(query->algorithm);
+    if (hash == SA_HASH_NONE || query->realm == NULL)
+        return FALSE;
+    if (row->cached_realm && row->cached_hash == hash && strlen(row->cached_realm) == query->realm_len
+            && memcmp(row->cached_realm, query->realm, query->realm_len) == 0)
+        return TRUE;
+    sa_hasher_t *hasher = sa_hasher_new(hash, TRUE);
+    if (hasher == NULL)
+        return FALSE;
+    sa_hasher_add_str(hasher, row->username);
+    sa_hasher_add(hasher, ":", 1);
+    sa_hasher_add(hasher, query->realm, query->realm_len);
+    sa_hasher_add(hasher, ":", 1);
+    sa_hasher_add(hasher, row->password, row->password_len);
+    sa_hasher_finish_hex(hasher, row->cached_ha1);
+    g_free(row->cached_realm);
+    row->cached_realm = g_strndup(query->realm, query->realm_len);
+    row->cached_hash = hash;
+    return TRUE;
+}
+
 gboolean
 sa_secrets_lookup(gconstpointer data, const sa_secret_query_t *query, sa_secret_t *secret)
 {
@@ -235,16 +266,15 @@ sa_secrets_lookup(gconstpointer data, const sa_secret_query_t *query, sa_secret_
     const secret_row_t *row = NULL;
     if (query->userhash) {
         /* No index can hold every realm's hash: a scan, paid only by userhash retries. */
-        for (guint i = 0; i < secrets->rows->len && row == NULL; i++) {
-            const secret_row_t *candidate = g_ptr_array_index(secrets->rows, i);
-            if (row_fits(candidate, query) && (candidate->realm == NULL || realm_is(candidate, query))
-                    && userhash_matches(candidate, query))
-                row = candidate;
-        }
+        for (guint any = 0; any < 2 && row == NULL; any++)     /* the realm's rows first, as by name */
+            for (guint i = 0; i < secrets->rows->len && row == NULL; i++) {
+                const secret_row_t *candidate = g_ptr_array_index(secrets->rows, i);
+                if (row_fits(candidate, query) && (any ? candidate->realm == NULL : realm_is(candidate, query))
+                        && userhash_matches(candidate, query))
+                    row = candidate;
+            }
     } else {
-        char *name = g_strndup(query->username, query->username_len);
-        const GPtrArray *rows = g_hash_table_lookup(secrets->by_username, name);
-        g_free(name);
+        const GPtrArray *rows = g_hash_table_lookup(secrets->by_username, query->username);
         row = rows ? best_row(rows, query) : NULL;
     }
     if (row == NULL)
@@ -258,6 +288,9 @@ sa_secrets_lookup(gconstpointer data, const sa_secret_query_t *query, sa_secret_
         else
             secret->op = row->op_or_opc;
         secret->amf = row->has_amf ? row->amf : NULL;
+    } else if (row->password && cached_ha1((secret_row_t *)row, query)) {
+        secret->kind = SA_SECRET_HA1;
+        secret->ha1_hex = row->cached_ha1;
     } else if (row->password) {
         secret->kind = SA_SECRET_PASSWORD;
         secret->password = row->password;

@@ -79,6 +79,10 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
         p = read_param_value(p, &param);
 
         switch (name_len) {   /* by length first: most parameters are none of these */
+        case 3:
+            if (SA_NAME_IS(name, name_len, "qop"))
+                params->qop = param;
+            break;
         case 4:
             if (SA_NAME_IS(name, name_len, "auts"))
                 params->auts = param;
@@ -90,6 +94,14 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
                 params->nonce = param;
             else if (SA_NAME_IS(name, name_len, "stale"))
                 params->stale = param.len == 4 && g_ascii_strncasecmp(param.ptr, "true", 4) == 0;
+            break;
+        case 6:
+            if (SA_NAME_IS(name, name_len, "opaque"))
+                params->opaque = param;
+            break;
+        case 9:
+            if (SA_NAME_IS(name, name_len, "algorithm"))
+                params->algorithm = param;
             break;
         case 8:
             if (SA_NAME_IS(name, name_len, "username"))

@@ -14,6 +14,9 @@ typedef struct {
     sa_span_t username;
     sa_span_t response;
     sa_span_t auts;
+    sa_span_t algorithm;    /* challenges: what their retry is checked against */
+    sa_span_t qop;
+    sa_span_t opaque;
     gboolean  stale;
 } sa_auth_params_t;
 

@@ -37,13 +37,13 @@ typedef enum {
 /* uri_mismatch: FALSE when the credentials' uri is not request_uri as a SIP URI, or is missing. */
 gboolean sa_check_uri_matches(const sa_digest_params_t *credentials, sa_span_t request_uri);
 
-/* algorithm_not_offered: whether used is among the algorithms the realm's challenges offered. An unknown
- * algorithm counts as offered only when an unknown one was. */
-gboolean sa_check_algorithm_offered(const sa_digest_alg_t *offered, guint n_offered, sa_digest_alg_t used);
+/* algorithm_not_offered: whether used is among the algorithms the realm's challenges offered (an unknown one
+ * only when an unknown one was). */
+gboolean sa_check_algorithm_offered(sa_digest_alg_set_t offered, sa_digest_alg_t used);
 
 /* algorithm_downgrade (RFC 8760): several algorithms offered and a stronger one than used among them.
  * Algorithms outside the strength order (AKA, unknown) are never a downgrade. */
-gboolean sa_check_algorithm_downgrade(const sa_digest_alg_t *offered, guint n_offered, sa_digest_alg_t used);
+gboolean sa_check_algorithm_downgrade(sa_digest_alg_set_t offered, sa_digest_alg_t used);
 
 /* qop_mismatch: offered is the challenge's qop set (0: the challenge had no qop). */
 sa_qop_check_t sa_check_qop(guint offered, const sa_digest_params_t *credentials);

@@ -69,6 +69,11 @@ typedef enum {
     SA_DIGEST_ALG_UNKNOWN
 } sa_digest_alg_t;
 
+/* Algorithms as a set (what the challenges of a realm offered): a bit per sa_digest_alg_t, UNKNOWN included. */
+typedef guint16 sa_digest_alg_set_t;
+#define SA_DIGEST_ALG_BIT(alg) ((sa_digest_alg_set_t)(1u << (alg)))
+G_STATIC_ASSERT(SA_DIGEST_ALG_UNKNOWN < 16);
+
 /* qop values, as a set: a challenge offers a list, credentials use one. */
 #define SA_QOP_AUTH     (1u << 0)
 #define SA_QOP_AUTH_INT (1u << 1)
@@ -131,6 +136,12 @@ gsize sa_digest_alg_hex_len(sa_digest_alg_t alg);
 
 /* The value of a parameter without its quoting: out must hold value.len bytes; returns the length. */
 gsize sa_digest_unquote(const sa_digest_params_t *params, sa_digest_param_t param, char *out);
+
+/* The qop set of a qop value or list ("auth", "auth,auth-int"). */
+guint sa_digest_qop_set(sa_span_t list);
+
+/* sa_digest_value_hash() of a value read by another parser: the text between its quotes (escapes kept). */
+guint32 sa_digest_text_hash(sa_span_t quoted_text);
 
 /* A hash of a parameter's value once unquoted: equal values hash equal, so a challenge's opaque is compared
  * with its echo without keeping it. */

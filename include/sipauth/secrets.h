@@ -34,8 +34,9 @@ const char *sa_secrets_check_row(const sa_secret_row_t *row);
 gboolean sa_secrets_add(sa_secrets_t *secrets, const sa_secret_row_t *row);
 guint sa_secrets_count(const sa_secrets_t *secrets);
 
-/* What a retry asks for: its credentials' user name and realm (unquoted), whether the user name is a
- * userhash, the algorithm, and the nonce (an MAA source finds its vector by the nonce). */
+/* What a retry asks for: its credentials' user name (NUL-terminated, username_len bytes) and realm
+ * (unquoted), whether the user name is a userhash, the algorithm, and the nonce (an MAA source finds its
+ * vector by the nonce). */
 typedef struct {
     const char     *username;
     gsize           username_len;

@@ -34,30 +34,31 @@ test_uri(void)
 static void
 test_algorithm_offered(void)
 {
-    const sa_digest_alg_t offered[] = { SA_DIGEST_ALG_SHA256, SA_DIGEST_ALG_MD5 };
-    g_assert_true(sa_check_algorithm_offered(offered, 2, SA_DIGEST_ALG_MD5));
-    g_assert_true(sa_check_algorithm_offered(offered, 2, SA_DIGEST_ALG_SHA256));
-    g_assert_false(sa_check_algorithm_offered(offered, 2, SA_DIGEST_ALG_MD5_SESS));
-    g_assert_false(sa_check_algorithm_offered(offered, 2, SA_DIGEST_ALG_SHA512_256));
-    g_assert_false(sa_check_algorithm_offered(offered, 2, SA_DIGEST_ALG_UNKNOWN));
-    g_assert_false(sa_check_algorithm_offered(NULL, 0, SA_DIGEST_ALG_MD5));
+    sa_digest_alg_set_t offered = SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256) | SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_MD5);
+    g_assert_true(sa_check_algorithm_offered(offered, SA_DIGEST_ALG_MD5));
+    g_assert_true(sa_check_algorithm_offered(offered, SA_DIGEST_ALG_SHA256));
+    g_assert_false(sa_check_algorithm_offered(offered, SA_DIGEST_ALG_MD5_SESS));
+    g_assert_false(sa_check_algorithm_offered(offered, SA_DIGEST_ALG_SHA512_256));
+    g_assert_false(sa_check_algorithm_offered(offered, SA_DIGEST_ALG_UNKNOWN));
+    g_assert_false(sa_check_algorithm_offered(0, SA_DIGEST_ALG_MD5));
 }
 
 /* RFC 8760: SHA-512-256 > SHA-256 > MD5, each -sess as strong as its base; AKA outside the order. */
 static void
 test_algorithm_downgrade(void)
 {
-    const sa_digest_alg_t three[] = { SA_DIGEST_ALG_SHA512_256, SA_DIGEST_ALG_SHA256, SA_DIGEST_ALG_MD5 };
-    g_assert_false(sa_check_algorithm_downgrade(three, 3, SA_DIGEST_ALG_SHA512_256));
-    g_assert_false(sa_check_algorithm_downgrade(three, 3, SA_DIGEST_ALG_SHA512_256_SESS));
-    g_assert_true(sa_check_algorithm_downgrade(three, 3, SA_DIGEST_ALG_SHA256));
-    g_assert_true(sa_check_algorithm_downgrade(three, 3, SA_DIGEST_ALG_MD5));
-    const sa_digest_alg_t sess[] = { SA_DIGEST_ALG_SHA256_SESS, SA_DIGEST_ALG_SHA256 };
-    g_assert_false(sa_check_algorithm_downgrade(sess, 2, SA_DIGEST_ALG_SHA256));
-    const sa_digest_alg_t one[] = { SA_DIGEST_ALG_SHA256 };
-    g_assert_false(sa_check_algorithm_downgrade(one, 1, SA_DIGEST_ALG_MD5));   /* one challenge: not offered */
-    const sa_digest_alg_t aka[] = { SA_DIGEST_ALG_AKAV1_MD5, SA_DIGEST_ALG_SHA256 };
-    g_assert_false(sa_check_algorithm_downgrade(aka, 2, SA_DIGEST_ALG_AKAV1_MD5));
+    sa_digest_alg_set_t three = SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA512_256) | SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256)
+                              | SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_MD5);
+    g_assert_false(sa_check_algorithm_downgrade(three, SA_DIGEST_ALG_SHA512_256));
+    g_assert_false(sa_check_algorithm_downgrade(three, SA_DIGEST_ALG_SHA512_256_SESS));
+    g_assert_true(sa_check_algorithm_downgrade(three, SA_DIGEST_ALG_SHA256));
+    g_assert_true(sa_check_algorithm_downgrade(three, SA_DIGEST_ALG_MD5));
+    sa_digest_alg_set_t sess = SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256_SESS) | SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256);
+    g_assert_false(sa_check_algorithm_downgrade(sess, SA_DIGEST_ALG_SHA256));
+    sa_digest_alg_set_t one = SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256);
+    g_assert_false(sa_check_algorithm_downgrade(one, SA_DIGEST_ALG_MD5));   /* one challenge: not offered */
+    sa_digest_alg_set_t aka = SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_AKAV1_MD5) | SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256);
+    g_assert_false(sa_check_algorithm_downgrade(aka, SA_DIGEST_ALG_AKAV1_MD5));
     g_assert_cmpuint(sa_digest_alg_strength(SA_DIGEST_ALG_SHA512_256), >, sa_digest_alg_strength(SA_DIGEST_ALG_SHA256));
     g_assert_cmpuint(sa_digest_alg_strength(SA_DIGEST_ALG_SHA256), >, sa_digest_alg_strength(SA_DIGEST_ALG_MD5));
     g_assert_cmpuint(sa_digest_alg_strength(SA_DIGEST_ALG_MD5_SESS), ==, sa_digest_alg_strength(SA_DIGEST_ALG_MD5));
