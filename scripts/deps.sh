@@ -3,7 +3,7 @@
 set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libglib2.0-dev libgcrypt20-dev wireshark-dev libwireshark-dev tshark python3)
 test_pkgs=(util-linux procps libpcap0.8 time valgrind clang libclang-rt-14-dev kamailio kamailio-sqlite-modules
-           sip-tester baresip-core debootstrap dpkg-dev xvfb wireshark-qt xdotool imagemagick xauth)
+           sip-tester baresip-core linphone-cli debootstrap dpkg-dev xvfb wireshark-qt xdotool imagemagick xauth)
 
 case "${1:-build}" in
     build) pkgs=("${build_pkgs[@]}") ;;

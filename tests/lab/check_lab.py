@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Compares what the sipauth plugin shows on the lab's captures with each scenario's ground truth.
 
-Usage: check_lab.py TSHARK_WRAPPER PLUGIN.so DIR [--only NAME ...] [--verbose]
+Usage: check_lab.py TSHARK_WRAPPER PLUGIN.so DIR [--only NAME ...] [--credentials FILE] [--verbose]
 
 For every NAME.pcap (or NAME.pcap.gz) in DIR with a NAME.truth.json next to it, runs tshark with
 the plugin in two passes (-2, PDML) and checks: flows, challenges per code and method,
 challenge outcomes, retries and their results, expert info counts, challenge loops, challenge
 retransmissions, and that every frame link points at a frame of the right role. A single-pass
-run must count the same challenges and retries. Prints one line per scenario and a closing
-"N passed, N failed"; exits 1 on any failure.
+run must count the same challenges and retries. tshark runs with the lab's credentials table
+(tests/lab/credentials, each row given as -o uat:sipauth_credentials:ROW), and where the truth has
+"credentials" (truths written before issue 15 do not), every retry's sipauth.credentials, per flow
+in attempt order, and the frames with each credential finding must be what the truth says. Prints
+one line per scenario and a closing "N passed, N failed"; exits 1 on any failure.
 """
 import argparse
 import glob
@@ -20,6 +23,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 TSHARK_TIMEOUT = 300
+HERE = os.path.dirname(os.path.abspath(__file__))
 LINKS = {  # field: roles the linked frame must show
     "request_frame": {"request", "retry"},
     "challenge_frame": {"challenge"},
@@ -60,8 +64,10 @@ def read_pdml(text):
                     if not fname.startswith("sipauth."):
                         continue
                     short = fname[len("sipauth."):]
-                    if short in ("role", "outcome", "verdict"):
+                    if short in ("role", "outcome", "verdict", "credentials"):
                         tree[short] = label(field)
+                    elif short in ("credentials_reason", "algorithm", "qop", "username"):
+                        tree[short] = field.get("show")
                     elif short in ("flow", "attempt", "challenge_code", "result_code", "refusals", "dns_queries",
                                    "dns_unanswered") or short.endswith("_frame"):
                         tree[short] = int(field.get("show"))
@@ -99,8 +105,19 @@ def _sip_message(proto):
             "cseq_method": found.get("sip.CSeq.method")}
 
 
-def tshark(wrapper, plugin, pcap, two_pass):
-    command = [wrapper, plugin, "-n", "-r", pcap, "-T", "pdml", "-Y", "sipauth"]
+def table_options(path):
+    """The credentials table as tshark options: -o uat:sipauth_credentials:ROW per row of the file."""
+    options = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                options += ["-o", "uat:sipauth_credentials:" + line]
+    return options
+
+
+def tshark(wrapper, plugin, pcap, two_pass, table=()):
+    command = [wrapper, plugin, "-n", "-r", pcap, "-T", "pdml", "-Y", "sipauth"] + list(table)
     if two_pass:
         command.append("-2")
     run = subprocess.run(command, capture_output=True, text=True, timeout=TSHARK_TIMEOUT)
@@ -161,6 +178,16 @@ def observe(frames):
             if name == "challenge_loop":
                 loop_flows.add(tree.get("flow"))
 
+    # Each flow's retries in attempt order: their sipauth.credentials joined, as the truth's "by_flow".
+    per_flow = {}
+    for number, tree, _ in retries:
+        per_flow.setdefault(tree.get("flow"), []).append((tree.get("attempt") or 0, number,
+                                                         tree.get("credentials", "(none)")))
+    credentials = {
+        "retries": count(t.get("credentials", "(none)") for _, t, _ in retries),
+        "by_flow": count(",".join(c for _, _, c in sorted(seq)) for seq in per_flow.values()),
+    }
+
     broken = []
     outcomes = count(t.get("outcome", "(none)") for _, t, _ in challenges)
     flow_verdicts = {}
@@ -180,6 +207,7 @@ def observe(frames):
         "verdicts": count(min(map(str, seen)) for seen in flow_verdicts.values()),
         "loop_flows": len(loop_flows),
         "challenge_retransmissions": sum(1 for _, t, _ in shown if t.get("role") == "challenge retransmission"),
+        "credentials": credentials,
     }
 
     for number, tree, _ in shown:
@@ -216,16 +244,29 @@ def compare(truth, observed):
     got = observed["challenge_retransmissions"]
     if not bounds["min"] <= got <= bounds["max"]:
         problems.append("challenge retransmissions: plugin %d, truth %d..%d" % (got, bounds["min"], bounds["max"]))
+    want = truth.get("credentials")
+    if want is not None:    # older truths have no credentials: nothing to compare
+        seen = observed["credentials"]
+        retries = {k: v for k, v in want["retries"].items() if v}
+        if retries != seen["retries"]:
+            problems.append("credentials on retries: plugin %s, truth %s" % (seen["retries"], retries))
+        if want["by_flow"] != seen["by_flow"]:
+            problems.append("credentials per flow (retries in order): plugin %s, truth %s" % (
+                seen["by_flow"], want["by_flow"]))
+        for name, expected in want["expert_frames"].items():
+            got = observed["expert_frames"].get(name, 0)
+            if got != expected:
+                problems.append("expert %s on %d frames, truth %d" % (name, got, expected))
     return problems
 
 
-def check(wrapper, plugin, pcap, truth):
-    frames = tshark(wrapper, plugin, pcap, two_pass=True)
+def check(wrapper, plugin, pcap, truth, table):
+    frames = tshark(wrapper, plugin, pcap, two_pass=True, table=table)
     observed, broken = observe(frames)
     problems = compare(truth, observed) + broken[:10]
     if len(broken) > 10:
         problems.append("... %d more broken links" % (len(broken) - 10))
-    single, _ = observe(tshark(wrapper, plugin, pcap, two_pass=False))
+    single, _ = observe(tshark(wrapper, plugin, pcap, two_pass=False, table=table))
     for key in ("challenges", "retries"):
         if single[key] != truth[key]:
             problems.append("single pass %s: plugin %s, truth %s" % (key, single[key], truth[key]))
@@ -238,8 +279,11 @@ def main():
     parser.add_argument("plugin")
     parser.add_argument("dir")
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--credentials", default=os.path.join(HERE, "credentials"),
+                        help="the credentials table (UAT rows), by default the lab's")
     parser.add_argument("--verbose", action="store_true")
     options = parser.parse_args()
+    table = table_options(options.credentials)
 
     truths = sorted(glob.glob(os.path.join(options.dir, "*.truth.json")))
     if not truths:
@@ -259,7 +303,7 @@ def main():
             problems, observed = ["no capture next to %s" % os.path.basename(path)], None
         else:
             try:
-                problems, observed = check(options.wrapper, options.plugin, pcaps[0], truth)
+                problems, observed = check(options.wrapper, options.plugin, pcaps[0], truth, table)
             except (RuntimeError, subprocess.TimeoutExpired, ET.ParseError) as e:
                 problems, observed = [str(e)], None
         summary = "%d flows, %s" % (truth["flows"], ", ".join(

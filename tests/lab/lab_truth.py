@@ -20,32 +20,47 @@ import json
 import os
 import sys
 
-# Per call: one entry per challenge, in order: (method, code, what happened to it).
+# Per call: one entry per challenge, in order: (method, code, what happened to it, credentials).
 #   accepted         the authenticated retry got 2xx
 #   challenged       the retry was challenged again (credentials refused)
 #   stale            the retry was challenged again with stale=true
 #   rejected:CODE    the retry got that non-auth final response
 #   no retry         the UA never answered the challenge
+# credentials: what sipauth.credentials must say on that challenge's retry with the lab's credentials
+# table (tests/lab/credentials), from the password the scenario gave the client and the one the table
+# holds: "correct" (the client sent the table's password or AKA keys), "wrong" (`wrong-password`),
+# "cannot check" (an AKA resynchronisation: auts and no RES); None when there is no retry. A retry that
+# carries auts is marked with a fifth element "auts".
 # The lab's UAs answer every INVITE challenge with an ACK, send the right credentials header,
 # increment CSeq, echo the last nonce and realm: findings about those must stay at zero.
 REG, INV = "REGISTER", "INVITE"
+OK, WRONG, CANNOT = "correct", "wrong", "cannot check"
 DESIGNS = {
-    "register_ok": [(REG, 401, "accepted")],
-    "register_noretry": [(REG, 401, "no retry")],
-    "register_loop": [(REG, 401, "challenged")] * 3 + [(REG, 401, "no retry")],
-    "register_wrong_then_right": [(REG, 401, "challenged"), (REG, 401, "accepted")],
-    "register_stale": [(REG, 401, "stale"), (REG, 401, "accepted")],
-    "register_refused": [(REG, 401, "challenged"), (REG, 401, "no retry")],
-    "invite_ok": [(INV, 407, "accepted")],
-    "invite_noretry": [(INV, 407, "no retry")],
-    "invite_wrong_then_right": [(INV, 407, "challenged"), (INV, 407, "accepted")],
-    "invite_notfound": [(INV, 407, "rejected:404")],
-    "message_ok": [("MESSAGE", 407, "accepted")],
-    "options_ok": [("OPTIONS", 407, "accepted")],
+    "register_ok": [(REG, 401, "accepted", OK)],
+    "register_noretry": [(REG, 401, "no retry", None)],
+    "register_loop": [(REG, 401, "challenged", WRONG)] * 3 + [(REG, 401, "no retry", None)],
+    "register_wrong_then_right": [(REG, 401, "challenged", WRONG), (REG, 401, "accepted", OK)],
+    "register_stale": [(REG, 401, "stale", OK), (REG, 401, "accepted", OK)],
+    "register_refused": [(REG, 401, "challenged", WRONG), (REG, 401, "no retry", None)],
+    # frank: the client and the table say frank-secret, Kamailio stores another password
+    "register_correct_refused": [(REG, 401, "challenged", OK), (REG, 401, "no retry", None)],
+    "invite_ok": [(INV, 407, "accepted", OK)],
+    "invite_noretry": [(INV, 407, "no retry", None)],
+    "invite_wrong_then_right": [(INV, 407, "challenged", WRONG), (INV, 407, "accepted", OK)],
+    "invite_notfound": [(INV, 407, "rejected:404", OK)],
+    "message_ok": [("MESSAGE", 407, "accepted", OK)],
+    "options_ok": [("OPTIONS", 407, "accepted", OK)],
+    # IMS AKA between a SIPp UAS (fixed nonces from aka_vectors.py) and a SIPp UAC holding the keys
+    "aka_register_ok": [(REG, 401, "accepted", OK)],
+    "aka_wrong_keys": [(REG, 401, "no retry", None)],
+    "aka_resync": [(REG, 401, "challenged", CANNOT, "auts"), (REG, 401, "accepted", OK)],
 }
+# Challenges whose AUTN does not verify with the table's keys for their user (aka_autn_invalid): the
+# finding is on the retry and on the challenge it answers, so a challenge without a retry has none.
+AUTN_INVALID = {"aka_wrong_keys": [True]}
 LOOP_THRESHOLD = 3  # the plugin's default sipauth.loop_threshold
 ZERO_EXPERTS = ("retry_unanswered", "wrong_header", "cseq_not_incremented", "nonce_mismatch",
-                "realm_mismatch", "missing_challenge_header", "no_ack", "aka_resync")
+                "realm_mismatch", "missing_challenge_header", "no_ack")
 
 
 def read_stat(directory):
@@ -76,7 +91,7 @@ def read_counts(directory):
 
 def flow_verdict(attempts):
     """SPEC section 9: the verdict of one flow of a design, from how its last attempt ended and what came before."""
-    whats = [what for _, _, what in attempts]
+    whats = [a[2] for a in attempts]
     refusals = sum(1 for w in whats[:-1] if w == "challenged")
     refreshes = sum(1 for w in whats[:-1] if w == "stale")
     last = whats[-1]
@@ -96,7 +111,8 @@ STATEMENT = {"refused": "retry_challenged", "no retry": "missing_retry", "reject
 def challenge_experts(attempts, verdict):
     """The findings (of the truth file's kinds) on each challenge of one flow: its own, and the statement."""
     out = []
-    for i, (_, _, what) in enumerate(attempts):
+    for i, attempt in enumerate(attempts):
+        what = attempt[2]
         names = set()
         if i > 0 and attempts[i - 1][2] == "challenged":
             names.add("retry_challenged")
@@ -114,7 +130,7 @@ def summarise(groups):
     challenges, outcomes = {}, dict.fromkeys(("accepted", "challenged again", "rejected", "no retry",
                                               "retry unanswered"), 0)
     results = {"accepted": 0, "challenged again": 0, "rejected": {}, "unanswered": 0}
-    experts = dict.fromkeys(("missing_retry", "retry_challenged", "stale_nonce", "retry_failed"), 0)
+    experts = dict.fromkeys(("missing_retry", "retry_challenged", "stale_nonce", "retry_failed", "aka_resync"), 0)
     verdicts = {}
     flows = loops = retries = 0
     for design, calls in groups:
@@ -127,7 +143,10 @@ def summarise(groups):
                 experts[name] += calls
         if sum(1 for a in attempts if a[2] != "stale") >= LOOP_THRESHOLD:
             loops += calls
-        for method, code, what in attempts:
+        for attempt in attempts:
+            method, code, what = attempt[:3]
+            if "auts" in attempt[4:]:
+                experts["aka_resync"] += calls
             key = f"{code} {method}"
             challenges[key] = challenges.get(key, 0) + calls
             if what == "no retry":
@@ -156,7 +175,40 @@ def summarise(groups):
         "expert_frames": experts,
         "verdicts": verdicts,
         "loop_flows": loops,
+        "credentials": credentials_summary(groups),
     }
+
+
+CREDENTIAL_EXPERTS = ("credentials_correct", "wrong_credentials", "correct_credentials_refused", "aka_autn_invalid")
+
+
+def credentials_summary(groups):
+    """What the plugin must say about each retry's credentials with the lab's table (SPEC section 10)."""
+    retries = dict.fromkeys((OK, WRONG, "not checked", CANNOT), 0)
+    by_flow, experts = {}, dict.fromkeys(CREDENTIAL_EXPERTS, 0)
+    for design, calls in groups:
+        attempts = DESIGNS[design]
+        autn_invalid = AUTN_INVALID.get(design, [False] * len(attempts))
+        sequence = []
+        for attempt, invalid in zip(attempts, autn_invalid):
+            what, creds = attempt[2], attempt[3]
+            if what == "no retry":
+                continue        # no retry: nothing to check (aka_autn_invalid too is on the retry)
+            sequence.append(creds)
+            retries[creds] += calls
+            if creds == OK:
+                experts["credentials_correct"] += calls
+                if what in ("challenged", "rejected:403"):
+                    # on the retry and on the frame that refused it (the next challenge, or the 403)
+                    experts["correct_credentials_refused"] += 2 * calls
+            elif creds == WRONG:
+                experts["wrong_credentials"] += calls
+            if invalid:
+                experts["aka_autn_invalid"] += 2 * calls     # the retry and the challenge it answers
+        if sequence:
+            key = ",".join(sequence)
+            by_flow[key] = by_flow.get(key, 0) + calls
+    return {"table": "tests/lab/credentials", "retries": retries, "by_flow": by_flow, "expert_frames": experts}
 
 
 def main():

@@ -8,6 +8,7 @@
 #   LAB_ONLY="name ..."   record only these scenarios (names as in OUTDIR, without .pcap)
 #   LAB_BARESIP=auto|yes|no  the baresip scenario (auto: when baresip is installed; yes when CI=true)
 #   LAB_IPV6=auto|yes|no     the IPv6 scenarios (auto: when ::1 works; yes when CI=true)
+#   LAB_LINPHONE=auto|yes|no the SHA-256 scenario with linphone-daemon (auto: when installed; yes when CI=true)
 #   LAB_KEEP=1               keep the work directory (logs, SIPp traces) and print its path
 set -euo pipefail
 
@@ -19,10 +20,15 @@ PROXY_PORT=5070      # Kamailio: registrar + proxy, udp/tcp, 127.0.0.1 and ::1
 STALE_PORT=5074      # second Kamailio whose nonces expire after 2 s (5072 is AYIYA to Wireshark)
 BOB_PORT=5090        # SIPp UAS answering INVITEs for bob
 DAVE_PORT=5091       # SIPp UAS accepting MESSAGEs for dave
+AKA_PORT=5076        # SIPp UAS standing in for an S-CSCF: IMS AKA challenges (no Kamailio)
+SHA_PORT=5078        # third Kamailio whose auth module uses SHA-256 (RFC 7616, RFC 8760)
+LINPHONE_PORT=5082   # linphone-daemon, the UA of the SHA-256 scenario
 UAC_PORTS=(5061 5062 5063)
 BARESIP_PORT=5080
-LAB_PORTS=("$PROXY_PORT" "$STALE_PORT" "$BOB_PORT" "$DAVE_PORT" "${UAC_PORTS[@]}" "$BARESIP_PORT")
-CAPTURE_FILTER="port $PROXY_PORT or port $STALE_PORT"   # every SIP message crosses a proxy port; RTP does not
+LAB_PORTS=("$PROXY_PORT" "$STALE_PORT" "$AKA_PORT" "$SHA_PORT" "$BOB_PORT" "$DAVE_PORT" "${UAC_PORTS[@]}"
+           "$BARESIP_PORT" "$LINPHONE_PORT")
+# Every SIP message crosses a proxy port or the AKA UAS's port; RTP does not.
+CAPTURE_FILTER="port $PROXY_PORT or port $STALE_PORT or port $AKA_PORT or port $SHA_PORT"
 STEP_TIMEOUT=90      # seconds, for any one step
 CAPTURE_MAX_KB=4096  # dumpcap stops there: a capture that big means something went wrong
 NONCE_EXPIRE=300
@@ -152,6 +158,15 @@ if [ "$baresip" = auto ]; then
     if command -v baresip >/dev/null 2>&1; then baresip=yes; else baresip=no; log "baresip not installed: leaving baresip_call out"; fi
 fi
 
+linphone=${LAB_LINPHONE:-auto}
+[ "$linphone" = auto ] && $ci && linphone=yes
+if [ "$linphone" = yes ] && ! command -v linphone-daemon >/dev/null 2>&1; then
+    die "linphone-daemon is not installed (apt-get install --no-install-recommends linphone-cli), or set LAB_LINPHONE=no"
+fi
+if [ "$linphone" = auto ]; then
+    if command -v linphone-daemon >/dev/null 2>&1; then linphone=yes; else linphone=no; log "linphone-daemon not installed: leaving register_sha256 out"; fi
+fi
+
 wanted() {
     [ -z "${LAB_ONLY:-}" ] && return 0
     case " $LAB_ONLY " in *" $1 "*) return 0 ;; esac
@@ -167,10 +182,16 @@ $busy"
 mkdir -p "$work/db"
 cp "$here/db/subscriber" "$here/db/version" "$work/db/"
 
+# start_kamailio NAME PORT NONCE_EXPIRE [ALGORITHM]: ALGORITHM (e.g. SHA-256) for the auth module's
+# challenges and its HA1 from the plain passwords; MD5, Kamailio's default, when not given.
 start_kamailio() {
-    local name=$1 port=$2 expire=$3 cfg=$work/$1.cfg
+    local name=$1 port=$2 expire=$3 algorithm=${4:-} cfg=$work/$1.cfg
     sed -e "s|@PORT@|$port|g" -e "s|@NONCE_EXPIRE@|$expire|g" -e "s|@DB_DIR@|$work/db|g" \
         "$here/kamailio.cfg" > "$cfg"
+    if [ -n "$algorithm" ]; then
+        sed -i "s|^modparam(\"auth\", \"nonce_expire\".*|&\nmodparam(\"auth\", \"algorithm\", \"$algorithm\")|" "$cfg"
+        grep -q "^modparam(\"auth\", \"algorithm\", \"$algorithm\")" "$cfg" || die "no algorithm line in $cfg"
+    fi
     if [ "$ipv6" = no ]; then
         sed -i '/^listen=.*\[::1\]/d' "$cfg"
     fi
@@ -256,6 +277,9 @@ truth() {
 
 start_kamailio proxy "$PROXY_PORT" "$NONCE_EXPIRE"
 start_kamailio stale "$STALE_PORT" "$STALE_NONCE_EXPIRE"
+if [ "$linphone" = yes ] && wanted register_sha256; then
+    start_kamailio sha256 "$SHA_PORT" "$NONCE_EXPIRE" SHA-256
+fi
 start_uas uas_bob uas_invite "$BOB_PORT"
 start_uas uas_dave uas_message "$DAVE_PORT"
 
@@ -294,6 +318,9 @@ scenario register_wrong_then_right register_wrong_then_right "$PROXY4" "register
     "${V4[@]}" -m 1 "${ALICE[@]}" -key cport "$UAC"
 scenario register_stale register_stale "127.0.0.1:$STALE_PORT" "register_stale" \
     "${V4[@]}" -m 1 "${ALICE[@]}" -key cport "$UAC"
+# frank's client sends frank-secret (the credentials table's password too); Kamailio stores another one.
+scenario register_correct_refused load_register "$PROXY4" "register_correct_refused" \
+    "${V4[@]}" -m 1 -key user frank -au frank -ap frank-secret -key cport "$UAC"
 scenario register_tcp register "$PROXY4" "register_ok --transport tcp" \
     "${V4[@]}" -t t1 -m 1 "${ALICE[@]}" -key cport "$UAC"
 if [ "$ipv6" = yes ]; then
@@ -326,6 +353,77 @@ scenario message_ok message "$PROXY4" "message_ok" \
     "${V4[@]}" -m 1 "${ALICE[@]}" -key callee dave
 scenario options_ok options "$PROXY4" "options_ok" \
     "${V4[@]}" -m 1 "${ALICE[@]}"
+
+# IMS AKA: a SIPp UAS standing in for the S-CSCF (fixed vectors from aka_vectors.py, made with the
+# network's keys) and a SIPp UAC as the UE (its USIM's keys in the scenario), no Kamailio.
+#   aka_register_ok   UE with the network's keys: RES, 200
+#   aka_wrong_keys    UE with another K: SIPp finds the AUTN's MAC wrong and stops, no retry
+#   aka_resync        first vector's SQN out of range: auts retry, new vector, RES, 200
+aka_loaded=false
+aka_load() {
+    $aka_loaded && return 0
+    local line
+    while IFS= read -r line; do
+        printf -v "AKA_${line%%=*}" '%s' "${line#*=}"
+    done < <(timeout 30 python3 "$here/aka_vectors.py" keys) || die "aka_vectors.py failed"
+    [ -n "${AKA_aka_nonce:-}" ] || die "aka_vectors.py printed no vectors"
+    aka_loaded=true
+}
+
+# aka_scenario NAME UAC_XML IMPI FIRST_NONCE ok|mac_failure "TRUTH ARGS" [SIPp UAC args...]
+aka_scenario() {
+    local name=$1 xml=$2 user=$3 first=$4 expect=$5 truth_args=$6 uas=$work/$1.uas rc=0 uas_rc=0
+    shift 6
+    wanted "$name" || return 0
+    aka_load
+    log "recording $name"
+    capture_start "$name"
+    mkdir -p "$uas"
+    (cd "$uas" && exec timeout "$STEP_TIMEOUT" sipp -sf "$scenarios/uas_aka.xml" -i 127.0.0.1 -p "$AKA_PORT" \
+        -nostdin -m 1 -trace_err -trace_stat -stf "$uas/sipp.stat.csv" -key aka_realm "$AKA_aka_realm" \
+        -key aka_nonce_first "$first" -key aka_nonce_after "$AKA_aka_nonce_after" > "$uas/stdout" 2>&1) &
+    local uas_pid=$!
+    started+=("$uas_pid")
+    wait_listening "$uas_pid" "$AKA_PORT" "SIPp UAS ($name)" "$uas/stdout"
+    start_sipp "$name" "$xml" "127.0.0.1:$AKA_PORT" "${V4[@]}" -m 1 -key aka_user "$user" \
+        -key aka_realm "$AKA_aka_realm" -key aka_uri "$AKA_aka_uri" -au "$user" -auth_uri "$AKA_aka_realm" "$@"
+    if [ "$expect" = ok ]; then
+        finish_sipp "$sipp_pid" "$name"
+    else
+        # SIPp 3.6.1 checks the AUTN's MAC with its own keys and, when it does not verify, stops the
+        # whole run with a fatal error (exit status 255) before it sends anything more.
+        wait "$sipp_pid" || rc=$?
+        forget_pid "$sipp_pid"
+        [ "$rc" = 255 ] && grep -q 'MAC != eXpectedMAC' "$work/$name"/*_errors.log 2>/dev/null \
+            || die "SIPp $name was to stop on the AUTN's MAC (exit 255), exited with $rc: $(tail -n 5 "$work/$name"/*_errors.log "$work/$name/stdout" 2>/dev/null)"
+    fi
+    wait "$uas_pid" || uas_rc=$?
+    forget_pid "$uas_pid"
+    if [ "$expect" = ok ]; then
+        [ "$uas_rc" = 0 ] || die "SIPp UAS of $name exited with $uas_rc: $(tail -n 5 "$uas"/*_errors.log "$uas/stdout" 2>/dev/null)"
+    else
+        # The UAS waited 2 s for a retry that never came: SIPp counts that call failed (exit status 1).
+        [ "$uas_rc" = 1 ] && grep -q 'receive timeout on message uas_aka:2' "$uas"/*_errors.log 2>/dev/null \
+            || die "SIPp UAS of $name was to wait for a retry in vain, exited with $uas_rc: $(tail -n 5 "$uas"/*_errors.log "$uas/stdout" 2>/dev/null)"
+    fi
+    capture_stop "$name"
+    # shellcheck disable=SC2086
+    if [ "$expect" = ok ]; then
+        truth "$name" $truth_args --ua sipp-aka --sipp "$work/$name"
+    else
+        truth "$name" $truth_args --ua sipp-aka \
+            --note "SIPp stopped on the AUTN (MAC != eXpectedMAC) and sent no retry; the UAS timed out waiting"
+    fi
+}
+
+if wanted aka_register_ok || wanted aka_wrong_keys || wanted aka_resync; then
+    aka_load
+fi
+aka_scenario aka_register_ok uac_aka "${AKA_aka_user1:-}" "${AKA_aka_nonce:-}" ok "aka_register_ok"
+aka_scenario aka_wrong_keys uac_aka_wrong_keys "${AKA_aka_user2:-}" "${AKA_aka_nonce:-}" mac_failure "aka_wrong_keys"
+aka_scenario aka_resync uac_aka_resync "${AKA_aka_user3:-}" "${AKA_aka_nonce_resync:-}" ok "aka_resync" \
+    -key aka_cnonce "${AKA_aka_cnonce:-}" -key aka_nonce_resync "${AKA_aka_nonce_resync:-}" \
+    -key aka_resync_response "${AKA_aka_resync_response:-}" -key aka_auts "${AKA_aka_auts:-}"
 
 # Load: three SIPp UACs at once, 500 challenged calls and registrations interleaved on the wire.
 #   alice calls bob (4 of 5, answered) or nobody (1 of 5, 404 after auth)   200 calls
@@ -394,6 +492,30 @@ EOF
     [ "$(grep -c '200 OK (sipauth-lab)' "$work/baresip.log")" -ge 1 ] || die "baresip did not register: $(tail -n 10 "$work/baresip.log")"
     truth baresip_call register_ok*2 invite_ok --ua baresip \
         --note "register, call, hang up and unregister (a new 401) with baresip"
+fi
+
+# linphone-daemon registers alice with the SHA-256 Kamailio (its 401 offers only SHA-256), then quits,
+# which unregisters (a REGISTER with the same credentials, accepted without a new challenge).
+if [ "$linphone" = yes ] && wanted register_sha256; then
+    log "recording register_sha256"
+    lconf=$work/linphone
+    mkdir -p "$lconf/.local/share/linphone"     # without its database folder linphone never registers
+    printf '[sip]\nsip_port=%s\nsip_tcp_port=-1\nsip_tls_port=-1\n' "$LINPHONE_PORT" > "$lconf/linphonerc"
+    capture_start register_sha256
+    rc=0
+    { echo "register sip:alice@sipauth.lab sip:127.0.0.1:$SHA_PORT;transport=udp alice-secret NULL NULL"
+      sleep 3
+      echo "register-status ALL"
+      sleep 0.3
+      echo quit
+    } | HOME=$lconf timeout 30 linphone-daemon --config "$lconf/linphonerc" --log "$work/linphone.log" \
+        > "$work/linphone.out" 2>&1 || rc=$?
+    capture_stop register_sha256
+    [ "$rc" = 0 ] || die "linphone-daemon exited with $rc: $(tail -n 10 "$work/linphone.out")"
+    grep -q "State: LinphoneRegistrationOk" "$work/linphone.out" \
+        || die "linphone-daemon did not register with the SHA-256 Kamailio: $(grep -a 'State:' "$work/linphone.out")"
+    truth register_sha256 register_ok --ua linphone \
+        --note "linphone-daemon 5.1 answers Kamailio's SHA-256 challenge (RFC 7616), then unregisters unchallenged"
 fi
 
 log "done: $(find "$out" -maxdepth 1 -name "*.truth.json" | wc -l) scenarios recorded in $out"
