@@ -74,7 +74,8 @@ sa_check_qop(guint offered, const sa_digest_params_t *credentials)
         return SA_QOP_CHECK_OK;
     if ((used & offered) != used)
         return SA_QOP_CHECK_NOT_OFFERED;
-    if (!sa_digest_has(credentials, SA_DIGEST_CNONCE) || !sa_digest_has(credentials, SA_DIGEST_NC))
+    guint32 nc;
+    if (!sa_digest_has(credentials, SA_DIGEST_CNONCE) || !sa_digest_nc(credentials, &nc))
         return SA_QOP_CHECK_NO_CNONCE_NC;
     return SA_QOP_CHECK_OK;
 }

@@ -129,16 +129,13 @@ unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_e
         if (!sa_check_opaque_echoed(offer.has_opaque, offer.opaque_hash, cred))
             findings |= SA_FINDING_BIT(SA_FINDING_OPAQUE_MISMATCH);
     }
-    /* A nonce the flow's previous retry used, again: its nc must be above the previous one. */
-    const sa_attempt_t *previous = attempt->request->answers;
-    if (previous && previous->retry_digest && sa_digest_has(cred, SA_DIGEST_NC)) {
-        for (guint r = 0; r < previous->n_realms; r++) {
-            if (nonce_is(cred, previous->realms[r].nonce) && !sa_check_nc_incremented(previous->retry_nc, cred)) {
-                findings |= SA_FINDING_BIT(SA_FINDING_NC_NOT_INCREMENTED);
-                break;
-            }
-        }
-    }
+    /* The nonce the challenged request's credentials used (a flow's previous retry, or a request that reused
+     * a nonce), again: its nc must be above theirs. */
+    sa_nonce_use_t used;
+    if (txn_nonce_use(attempt->request, &used) && sa_digest_has(cred, SA_DIGEST_NC)
+            && sa_digest_value_hash(cred, SA_DIGEST_NONCE) == used.nonce_hash
+            && !sa_check_nc_incremented(used.nc, cred))
+        findings |= SA_FINDING_BIT(SA_FINDING_NC_NOT_INCREMENTED);
     *response_check = sa_check_response(cred);
     if (*response_check != SA_RESPONSE_CHECK_OK)
         findings |= SA_FINDING_BIT(SA_FINDING_RESPONSE_MALFORMED);
@@ -149,6 +146,16 @@ unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_e
             findings |= SA_FINDING_BIT(SA_FINDING_USERNAME_CHANGED);
     }
     return findings;
+}
+
+/* An algorithm no RFC names is shown as the UA wrote it (rare: kept aside, not in every attempt). */
+static void
+note_unknown_algorithm(sa_tracker_t *tracker, const sa_attempt_t *attempt, const sa_digest_params_t *cred)
+{
+    if (tracker->unknown_algs == NULL)
+        tracker->unknown_algs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    const char *name = sa_intern_span(tracker, cred->value[SA_DIGEST_ALGORITHM]);
+    g_hash_table_insert(tracker->unknown_algs, (gpointer)attempt, (gpointer)name);
 }
 
 /* Verifies one credentials header with the source's secret. */
@@ -251,9 +258,9 @@ sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_
                 if (!attempt->retry_digest) {
                     attempt->retry_digest = 1;
                     attempt->retry_alg = cred.algorithm;
+                    if (cred.algorithm == SA_DIGEST_ALG_UNKNOWN)
+                        note_unknown_algorithm(tracker, attempt, &cred);
                     attempt->retry_qop = qop_code(cred.qop);
-                    guint32 nc = 0;
-                    attempt->retry_nc = sa_digest_nc(&cred, &nc) ? nc : 0;
                 }
             }
             if (!any || credentials_rank(result.credentials) > credentials_rank(chosen.credentials))

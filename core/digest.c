@@ -498,7 +498,12 @@ sa_digest_username(const sa_digest_params_t *params, char *out, gsize out_size)
 gboolean
 sa_digest_nc(const sa_digest_params_t *params, guint32 *nc)
 {
-    sa_span_t value = params->value[SA_DIGEST_NC];
+    return sa_digest_nc_value(params->value[SA_DIGEST_NC], nc);
+}
+
+gboolean
+sa_digest_nc_value(sa_span_t value, guint32 *nc)
+{
     if (value.ptr == NULL || value.len == 0 || value.len > 8)
         return FALSE;
     guint32 n = 0;

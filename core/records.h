@@ -67,8 +67,16 @@ typedef struct {
     guint32     retry_findings;
     guint16     final_code;
     guint       has_credentials : 1; /* credentials with a nonce or a response */
+    guint       has_nonce_use : 1;   /* a sa_nonce_use_t follows the key bytes and the From URI */
     char        key_bytes[];     /* key.bytes (read on every look-up, so next to the record), then from_uri */
 } sa_txn_t;
+
+/* The nonce a request's credentials used, and their nc: a later retry using that nonce again must count up.
+ * Kept only for requests with credentials, in their record's tail. */
+typedef struct {
+    guint32 nonce_hash;          /* sa_digest_text_hash of the nonce */
+    guint32 nc;
+} sa_nonce_use_t;
 
 /* The key's first two strings. */
 static inline const char *
@@ -81,6 +89,17 @@ static inline const char *
 txn_host(const sa_txn_t *txn)
 {
     return txn->key_bytes + strlen(txn->key_bytes) + 1;
+}
+
+/* A transaction's nonce use, after its key bytes and From URI (copied: the tail has no alignment). */
+static inline gboolean
+txn_nonce_use(const sa_txn_t *txn, sa_nonce_use_t *use)
+{
+    if (!txn->has_nonce_use)
+        return FALSE;
+    gsize from_len = txn->from_uri ? strlen(txn->from_uri) + 1 : 0;
+    memcpy(use, txn->key_bytes + txn->key.len + from_len, sizeof *use);
+    return TRUE;
 }
 
 /* One challenge flow: the attempts from its first challenged request to its end, and what its verdict reads.
@@ -146,7 +165,6 @@ struct sa_attempt {
     guint      qop_check : 2;    /* sa_qop_check_t */
     guint      response_check : 2; /* sa_response_check_t */
     guint      retry_digest : 1; /* the retry carried Digest credentials for this challenge */
-    guint32    retry_nc;         /* the retry's nonce count, for the next retry of the flow */
     char       hop_bytes[];      /* hop.bytes */
 };
 
@@ -189,6 +207,7 @@ struct sa_tracker {
     sa_keytable_t *pending_by_nonce; /* nonce -> sa_nonce_entry_t, for retries with a new Call-ID */
     gboolean     feed_cut;       /* a bound applied while feeding the current message */
     GHashTable  *cut_msgs;       /* ids of messages a bound applied to; NULL until one does (hostile input) */
+    GHashTable  *unknown_algs;   /* attempt -> its retry's algorithm as written, when no known one; NULL until one */
     gint64       last_time;      /* the latest capture time fed: where the capture ends */
     sa_keytable_t *dns_clients;  /* address -> sa_dns_client_t, the hosts that sent DNS queries */
     GPtrArray   *dns_logs;       /* every client's queries array, to free them */

@@ -47,7 +47,7 @@ static const char *const qop_names[] = { NULL, "auth", "auth-int", "other" };
 
 /* The retry of attempt's credentials, as checked when it was linked. */
 static void
-fill_credentials(sa_result_t *result, const sa_attempt_t *attempt)
+fill_credentials(const sa_tracker_t *tracker, sa_result_t *result, const sa_attempt_t *attempt)
 {
     result->credentials = attempt->credentials;
     result->check_reason = attempt->check_reason;
@@ -56,6 +56,8 @@ fill_credentials(sa_result_t *result, const sa_attempt_t *attempt)
     result->response_check = attempt->response_check;
     if (attempt->retry_digest) {
         result->algorithm = sa_digest_alg_name(attempt->retry_alg);
+        if (attempt->retry_alg == SA_DIGEST_ALG_UNKNOWN && tracker->unknown_algs)
+            result->algorithm = g_hash_table_lookup(tracker->unknown_algs, attempt);
         result->qop = qop_names[attempt->retry_qop];
     }
 }
@@ -106,7 +108,7 @@ fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attemp
         result->result_code = retry->final_code;
         result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
         result->username = retry->username;
-        fill_credentials(result, attempt);
+        fill_credentials(tracker, result, attempt);
         if (retry->challenged)
             result->again = challenged_again_by(retry->challenged);
         fill_slow_retry(tracker, attempt, result);
@@ -135,7 +137,7 @@ fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *ret
     result->heuristic = attempt->heuristic;
     result->username = retry->username;
     result->findings = retry->retry_findings;
-    fill_credentials(result, attempt);
+    fill_credentials(tracker, result, attempt);
     if (refused_correct(attempt))
         result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
     result->result_reason = retry->final_frame ? attempt->result_reason : NULL;

@@ -184,18 +184,23 @@ hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
 }
 
 static sa_txn_t *
-new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
+new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key, const sa_nonce_use_t *nonce_use)
 {
     /* The From URI follows the key bytes: one record, written in one place. */
     sa_span_t from_uri = ids_from(ids)->uri;
     gsize from_len = from_uri.ptr ? MIN(from_uri.len, SA_MAX_STRING) + 1 : 0;
     tracker->feed_cut = tracker->feed_cut || from_uri.len > SA_MAX_STRING;
-    sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len + from_len);
+    gsize tail = nonce_use ? sizeof *nonce_use : 0;
+    sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len + from_len + tail);
     store_key(&txn->key, txn->key_bytes, key);
     if (from_uri.ptr) {
         char *stored = txn->key_bytes + key->len;
         memcpy(stored, from_uri.ptr, from_len - 1);
         txn->from_uri = stored;
+    }
+    if (nonce_use) {
+        memcpy(txn->key_bytes + key->len + from_len, nonce_use, sizeof *nonce_use);
+        txn->has_nonce_use = 1;
     }
     sa_keytable_insert(tracker->txn_by_key, txn);
     const char *host = txn_host(txn);
@@ -206,6 +211,20 @@ new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key)
     txn->via_count = ids->via_count;
     txn->cseq = ids->cseq;
     return txn;
+}
+
+/* The nonce and nc of a request's credentials (the first with both), for a later retry that uses it again. */
+static gboolean
+nonce_use_of(const sa_request_creds_t *creds, sa_nonce_use_t *use)
+{
+    for (guint i = 0; i < credential_count(creds); i++) {
+        const sa_auth_params_t *params = credential_at(creds, i);
+        if (!sa_span_is_empty(params->nonce) && sa_digest_nc_value(params->nc, &use->nc)) {
+            use->nonce_hash = sa_digest_text_hash(params->nonce);
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 static gboolean
@@ -553,8 +572,9 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
         set_request(tracker, txn, event, &creds);
         return add_msg(tracker, txn, SA_MSG_REQUEST, FALSE);
     }
-    txn = new_txn(tracker, ids, &key);
     parse_credentials(event, &creds);
+    sa_nonce_use_t nonce_use;
+    txn = new_txn(tracker, ids, &key, nonce_use_of(&creds, &nonce_use) ? &nonce_use : NULL);
     tracker->feed_cut = tracker->feed_cut || creds.cut;
     set_request(tracker, txn, event, &creds);
     link_new_request(tracker, txn, event, &creds);
@@ -569,7 +589,7 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *id
     tracker->feed_cut = tracker->feed_cut || builder.cut;
     sa_txn_t *txn = sa_keytable_lookup(tracker->txn_by_key, &key);
     if (txn == NULL)
-        txn = new_txn(tracker, ids, &key);
+        txn = new_txn(tracker, ids, &key, NULL);
 
     if (txn->final_frame != 0) {
         gboolean duplicate = event->time_ns - txn->final_last_time < SA_DUPLICATE_WINDOW_NS

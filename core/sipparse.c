@@ -79,6 +79,10 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
         p = read_param_value(p, &param);
 
         switch (name_len) {   /* by length first: most parameters are none of these */
+        case 2:
+            if (SA_NAME_IS(name, name_len, "nc"))
+                params->nc = param;
+            break;
         case 3:
             if (SA_NAME_IS(name, name_len, "qop"))
                 params->qop = param;

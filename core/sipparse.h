@@ -17,6 +17,7 @@ typedef struct {
     sa_span_t algorithm;    /* challenges: what their retry is checked against */
     sa_span_t qop;
     sa_span_t opaque;
+    sa_span_t nc;           /* credentials: a nonce used again must count up */
     gboolean  stale;
 } sa_auth_params_t;
 

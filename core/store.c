@@ -43,6 +43,8 @@ sa_tracker_free(sa_tracker_t *tracker)
     sa_arena_free(tracker->records);
     if (tracker->cut_msgs)
         g_hash_table_destroy(tracker->cut_msgs);
+    if (tracker->unknown_algs)
+        g_hash_table_destroy(tracker->unknown_algs);
     g_free(tracker);
 }
 

@@ -348,10 +348,14 @@ check_inputs(const sa_verify_input_t *input)
     if (!sa_digest_has(cred, SA_DIGEST_REALM) || !sa_digest_has(cred, SA_DIGEST_NONCE)
         || !sa_digest_has(cred, SA_DIGEST_URI) || input->method == NULL)
         return SA_CHECK_MISSING_PARAMETER;
-    if (cred->qop && (!sa_digest_has(cred, SA_DIGEST_CNONCE) || !sa_digest_has(cred, SA_DIGEST_NC)))
+    guint32 nc;
+    /* An nc that is not 8LHEX is no nonce count the server can have counted with. */
+    if (cred->qop && (!sa_digest_has(cred, SA_DIGEST_CNONCE) || !sa_digest_nc(cred, &nc)))
         return SA_CHECK_MISSING_PARAMETER;
     sa_span_t response = cred->value[SA_DIGEST_RESPONSE];
-    if (response.ptr == NULL || response.len != sa_digest_alg_hex_len(cred->algorithm)
+    /* Two responses: which one the server read is not for us to guess. */
+    if (response.ptr == NULL || (cred->duplicated & SA_DIGEST_BIT(SA_DIGEST_RESPONSE))
+        || response.len != sa_digest_alg_hex_len(cred->algorithm)
         || !is_hex(response.ptr, response.len))
         return SA_CHECK_MALFORMED_RESPONSE;
     if (cred->qop == SA_QOP_AUTH_INT && input->body_cut)

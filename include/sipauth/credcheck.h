@@ -13,7 +13,7 @@ G_BEGIN_DECLS
     X(OK,           "") \
     X(NOT_USED,     "qop offered but not used") \
     X(NOT_OFFERED,  "qop used but not offered") \
-    X(NO_CNONCE_NC, "qop used without cnonce or nc")
+    X(NO_CNONCE_NC, "qop used without cnonce or a valid nc")
 
 typedef enum {
 #define SA_QOP_CHECK_ENUM(name, text) SA_QOP_CHECK_##name,

@@ -166,6 +166,8 @@ gssize sa_digest_ext_value_decode(sa_span_t ext_value, char *out, gsize out_size
 
 /* The nonce count: TRUE and *nc when nc is 1 to 8 hex digits. */
 gboolean sa_digest_nc(const sa_digest_params_t *params, guint32 *nc);
+/* The same, of an nc value read by another parser. */
+gboolean sa_digest_nc_value(sa_span_t value, guint32 *nc);
 
 G_END_DECLS
 
