@@ -81,7 +81,7 @@ for _ in $(seq 120); do
     sleep 0.5
 done
 [ -n "$dialog" ] || fail "no 'SIPAUTH Service Response Time' dialog"
-sleep 3                                   # the retap that fills it
+sleep 5                                   # the retap that fills it (the machine may be busy)
 eval "$(xdotool getwindowgeometry --shell "$dialog")"
 [ "$X" -lt 200 ] && [ "$Y" -lt 200 ] || fail "the dialog is not where recent_common put it ($X,$Y)"
 
