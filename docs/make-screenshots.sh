@@ -4,7 +4,8 @@
 #
 # Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
-# Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png and -credentials.png.
+# Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png, -problems-menu.png,
+# -problems-action.png and -credentials.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -67,6 +68,8 @@ geom() {
     geom ExpertInfoDialog "$width" 560
     geom "SIP Authentication Challenges" 1100 250
     geom "SIP Authentication Problems" "$screen_width" 330
+    # The problem flows' SRT dialog, below the main window's filter bar and packet list (see step 4b).
+    printf 'gui.geom.ServiceResponseTimeDialog.%s\n' 'x: 0' 'y: 440' "width: $width" 'height: 360' 'maximized: FALSE'
 } > "$conf/recent_common"
 # Packet list and details only, the list sized to show the whole flow of invite-407-loop.pcap.
 printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 250\n' > "$conf/recent"
@@ -152,6 +155,20 @@ quit
 
 launch 'SIP Authentication Problems' -r "$work/in/stats-mix.pcap" -z sipauth,problems
 shot "$(xdotool search --onlyvisible --name 'SIP Authentication Problems' | head -1)" screenshot-problems.png
+quit
+
+# ---- 4b. from a problem flow to its frames: Statistics > Service Response Time > SIPAUTH, a row's
+# context menu, Apply as Filter > Selected; then the main window shows only that flow
+
+launch 'SIPAUTH Service Response Time' -r "$work/in/stats-mix.pcap" -z sipauth,srt
+click 200 478            # the first row of the dialog (at y 440, under its header)
+click 200 478 3          # its context menu
+key Down                 # Apply as Filter
+key Right                # its submenu, on Selected
+shot root screenshot-problems-menu.png "${width}x360+0+440"
+key Return               # sipauth.flow==N in the main window's display filter
+sleep 2
+shot root screenshot-problems-action.png "${width}x${height}+0+0"
 quit
 
 # ---- 5. a verified retry: the lab's right REGISTER retry, the table holding alice's password

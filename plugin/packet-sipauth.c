@@ -10,6 +10,7 @@
 #include "sip_messages.h"
 #include "dns_messages.h"
 #include "stats.h"
+#include "problems_srt.h"
 #include "credentials_uat.h"
 #include "packet-sipauth.h"
 
@@ -125,6 +126,7 @@ proto_register_sipauth(void)
     proto_sipauth = proto_register_protocol("SIP Authentication Challenge Analysis", "SIPAUTH", "sipauth");
     sa_render_register(proto_sipauth);
     sa_stats_register();
+    sa_problems_srt_register(proto_sipauth);
 
     sa_config_t defaults;
     sa_config_init_defaults(&defaults);
