@@ -72,7 +72,7 @@ label_detail(label_t *l, const char *shown, const char *spelled_as)
 
 /* The algorithms a challenge offered, "MD5" or "SHA-256/MD5" for several. */
 static char *
-offered_names(wmem_allocator_t *pool, sa_digest_alg_set_t offered)
+offered_names(wmem_allocator_t *pool, guint offered)
 {
     wmem_strbuf_t *names = wmem_strbuf_new(pool, "");
     for (guint alg = 0; alg <= SA_DIGEST_ALG_UNKNOWN; alg++) {

@@ -126,7 +126,7 @@ typedef struct {
     guint32      findings;           /* SA_FINDING_BIT() set */
     const char  *method;             /* CSeq method of the challenged request */
     const char  *realm;              /* first challenged realm, or NULL */
-    sa_digest_alg_set_t offered_algorithms; /* what the first realm's Digest challenge offered; 0 if not Digest */
+    guint        offered_algorithms; /* sa_digest_alg_set_t the first realm's Digest challenge offered; 0: not Digest */
     const char  *username;           /* username of the retry's credentials, or NULL */
     const char  *from_uri;           /* From URI of the challenged request, or NULL */
 
