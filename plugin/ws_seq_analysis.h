@@ -9,8 +9,11 @@
  * those, never allocates, copies or frees an item or the info itself (so their sizes do not matter), and sets
  * no info_ptr (the library frees it by rules that changed between releases).
  *   4.0: epan/sequence_analysis.h of v4.0.17 (gboolean flags, guint32 info_type).
- *   4.2 and later: the header after the move to C99 types (bool flags, a ga_info_type enum); checked against 4.4 and 4.6 by the compat chroots' e2e tests, which
- *   read the graph tshark prints from these items.
+ *   4.2 and later: the header after the move to C99 types (bool flags, a ga_info_type enum), as the
+ *   wireshark/wireshark sources have it; no source package of 4.4.19 or 4.6.9 could be fetched here, so the
+ *   layout is checked where it counts: in the compat chroots (Debian 13's 4.4.19, sid's 4.6.9) the tests
+ *   e2e_flowgraph_* compare the graph tshark draws from these items, every member sipauth sets included,
+ *   with the hand-checked one (a misplaced display flag or label draws nothing, or garbage).
  */
 #ifndef SIPAUTH_WS_SEQ_ANALYSIS_H
 #define SIPAUTH_WS_SEQ_ANALYSIS_H
