@@ -11,6 +11,8 @@ fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
     result->method = attempt->request->method;
     result->from_uri = attempt->request->from_uri;
     result->realm = attempt->n_realms > 0 ? attempt->realms[0].realm : NULL;
+    if (attempt->n_realms > 0 && attempt->realms[0].digest)
+        result->offered_algorithms = attempt->realms[0].algorithms;
 }
 
 sa_outcome_t
@@ -249,6 +251,25 @@ sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, s
     if (sa_msg_was_cut(tracker, id))
         result->findings |= SA_FINDING_BIT(SA_FINDING_ANALYSIS_TRUNCATED);
     return TRUE;
+}
+
+sa_msg_id_t
+sa_tracker_challenged_request(sa_tracker_t *tracker, sa_msg_id_t challenge)
+{
+    if (tracker == NULL || challenge == 0 || challenge >= tracker->msgs->len)
+        return 0;
+    sa_msg_t msg = g_array_index(tracker->msgs, sa_msg_t, challenge);
+    const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
+    if ((msg & SA_MSG_KIND_MASK) != SA_MSG_FINAL || txn->challenged == NULL || txn->request_frame == 0)
+        return 0;
+    sa_msg_id_t first;
+    guint count = sa_tracker_frame_messages(tracker, txn->request_frame, &first);
+    for (sa_msg_id_t id = first; id < first + count; id++) {
+        sa_msg_t m = g_array_index(tracker->msgs, sa_msg_t, id);
+        if ((m & SA_MSG_KIND_MASK) == SA_MSG_REQUEST && (const sa_txn_t *)(m & SA_MSG_TXN_MASK) == txn)
+            return id;
+    }
+    return 0;
 }
 
 void

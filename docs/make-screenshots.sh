@@ -5,7 +5,7 @@
 # Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
 # Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png, -problems-menu.png,
-# -problems-action.png and -credentials.png.
+# -problems-action.png, -credentials.png and -flowgraph.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -49,9 +49,13 @@ pset_check || { echo "make-screenshots: Wireshark would not run with exactly $pl
 home=$work/home
 conf=$home/.config/wireshark
 mkdir -p "$conf" "$work/xdg" "$work/in"
-cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$work/in/"
+cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$repo/pcaps/cred-verify-md5.pcap" \
+   "$work/in/"
 # The credentials table of the lab's alice (Protocols > SIPAUTH > Credentials), for the verified retry.
 printf '"alice","sipauth.lab","alice-secret","","","","",""\n' > "$conf/sipauth_credentials"
+# And the rows of the credentials capture's e2e case, for the Flow Graph's verdicts.
+grep '^args:' "$repo/tests/e2e/cases/cred-verify-md5.expect" | grep -o "uat:sipauth_credentials:[^']*" |
+    sed 's/^uat:sipauth_credentials://' >> "$conf/sipauth_credentials"
 python3 "$repo/tests/stats/gen_stats_capture.py" "$work/in" >/dev/null
 
 # Dialogs are placed at the top left and sized to show their whole table.
@@ -70,6 +74,7 @@ geom() {
     geom "SIP Authentication Problems" "$screen_width" 330
     # The problem flows' SRT dialog, below the main window's filter bar and packet list (see step 4b).
     printf 'gui.geom.ServiceResponseTimeDialog.%s\n' 'x: 0' 'y: 440' "width: $width" 'height: 360' 'maximized: FALSE'
+    geom SequenceDialog "$width" 620
 } > "$conf/recent_common"
 # Packet list and details only, the list sized to show the whole flow of invite-407-loop.pcap.
 printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 250\n' > "$conf/recent"
@@ -180,4 +185,15 @@ key Right                # expand it
 key Down                 # the verdict
 key Right                # its expert infos: the credentials verify, the uri is not the Request-URI
 shot root screenshot-credentials.png "${width}x700+0+0"
+quit
+
+# ---- 6. the Flow Graph of SIP authentication: Statistics > Flow Graph, "SIP authentication" in the Flow type combo
+
+launch 'cred-verify-md5' -r "$work/in/cred-verify-md5.pcap"
+click 325 10             # the Statistics menu
+click 356 436            # Flow Graph
+click 675 564            # the Flow type combo (tests/e2e/check_flowgraph_gui.sh drives the same dialog)
+key s Return             # its only entry starting with S: SIP authentication
+sleep 2
+shot "$(xdotool search --onlyvisible --name 'Flow' | head -1)" screenshot-flowgraph.png "${width}x580+0+0"
 quit

@@ -12,6 +12,7 @@
 #include "stats.h"
 #include "problems_srt.h"
 #include "credentials_uat.h"
+#include "flowgraph.h"
 #include "packet-sipauth.h"
 
 static int proto_sipauth = -1;
@@ -108,14 +109,21 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     sa_view_t view = first_pass ? SA_VIEW_SO_FAR : SA_VIEW_FINAL;
     gboolean tap = have_tap_listener(sa_stats_tap());
+    gboolean flowgraph = sa_flowgraph_listening();
     for (sa_msg_id_t id = first; id < first + count; id++) {
         sa_result_t result;
-        if (!sa_tracker_result(tracker, id, view, &result))
+        if (!sa_tracker_result(tracker, id, view, &result)) {
+            if (flowgraph && first_pass)
+                sa_flowgraph_queue(pinfo, id, NULL, 0);
             continue;
+        }
         mark_linked_frames(pinfo, &result);
         sa_render(tvb, pinfo, tree, &result, pref_info_column);
         if (tap)
             tap_queue_packet(sa_stats_tap(), pinfo, wmem_memdup(pinfo->pool, &result, sizeof result));
+        if (flowgraph)
+            sa_flowgraph_queue(pinfo, id, &result, first_pass && result.role == SA_ROLE_CHALLENGE
+                                                   ? sa_tracker_challenged_request(tracker, id) : 0);
     }
     return tvb_captured_length(tvb);
 }
@@ -127,6 +135,7 @@ proto_register_sipauth(void)
     sa_render_register(proto_sipauth);
     sa_stats_register();
     sa_problems_srt_register(proto_sipauth);
+    sa_flowgraph_register(proto_sipauth);
 
     sa_config_t defaults;
     sa_config_init_defaults(&defaults);

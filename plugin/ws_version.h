@@ -43,4 +43,7 @@ typedef gboolean sa_uat_bool_t;
 #define SA_MARK_DEPENDED_UPON(pinfo, frame) mark_frame_as_depended_upon((pinfo), (frame))
 #endif
 
+/* The sequence analysis (Flow Graph) declarations no wireshark-dev package installs. */
+#include "ws_seq_analysis.h"
+
 #endif

@@ -126,6 +126,7 @@ typedef struct {
     guint32      findings;           /* SA_FINDING_BIT() set */
     const char  *method;             /* CSeq method of the challenged request */
     const char  *realm;              /* first challenged realm, or NULL */
+    guint        offered_algorithms; /* sa_digest_alg_set_t the first realm's Digest challenge offered; 0: not Digest */
     const char  *username;           /* username of the retry's credentials, or NULL */
     const char  *from_uri;           /* From URI of the challenged request, or NULL */
 
@@ -187,6 +188,10 @@ guint sa_tracker_frame_messages(sa_tracker_t *tracker, guint32 frame, sa_msg_id_
 /* Fills *result for a fed message; FALSE if the message belongs to no flow. */
 gboolean sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view,
                            sa_result_t *result);
+
+/* For a challenge: the message that carried the request it challenged, 0 if not fed (single pass: that
+ * request joined the flow only with its challenge). Not for the per-frame path: it may cost a search. */
+sa_msg_id_t sa_tracker_challenged_request(sa_tracker_t *tracker, sa_msg_id_t challenge);
 
 /* Calls func with the challenge's result for every challenge (first transmissions), in frame order. */
 typedef void (*sa_challenge_func_t)(const sa_result_t *challenge, gpointer user_data);

@@ -191,6 +191,7 @@ static const field_t fields[] = {
     FIELD(findings, FINDINGS, TRUE),
     FIELD(method, STRING, FALSE),
     FIELD(realm, STRING, FALSE),
+    FIELD(offered_algorithms, NUMBER, FALSE),
     FIELD(username, STRING, FALSE),
     FIELD(from_uri, FROM_URI, FALSE),
     FIELD(verdict, NUMBER, FALSE),

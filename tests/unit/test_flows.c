@@ -438,6 +438,30 @@ test_second_realm_is_not_a_refusal(void)
     sc_free(sc);
 }
 
+/* What the Flow Graph needs of a challenge: its request's message (a single pass joins it to the flow then) and
+ * the algorithms it offered. */
+static void
+test_challenge_names_request_and_algorithms(void)
+{
+    sc_t *sc = sc_new(NULL);
+    guint32 invite = SEND(sc, .at = 0.0, .method = "INVITE");
+    guint32 c407 = SEND(sc, .at = 0.02, .status = 407,
+                        .proxy_authenticate = "Digest realm=\"" R "\", nonce=\"n1\", algorithm=SHA-256",
+                        .proxy_authenticate2 = "Digest realm=\"" R "\", nonce=\"n1\"");
+    guint32 retry = SEND(sc, .at = 0.25, .method = "INVITE", .cseq = 2, .proxy_authorization = CREDS(R, "n1"));
+    sa_msg_id_t invite_id = g_array_index(sc->ids, sa_msg_id_t, invite);
+    g_assert_cmpuint(invite_id, !=, 0);
+    g_assert_cmpuint(sa_tracker_challenged_request(sc->tracker, g_array_index(sc->ids, sa_msg_id_t, c407)), ==,
+                     invite_id);
+    g_assert_cmpuint(sa_tracker_challenged_request(sc->tracker, g_array_index(sc->ids, sa_msg_id_t, retry)), ==, 0);
+    g_assert_cmpuint(sa_tracker_challenged_request(sc->tracker, invite_id), ==, 0);
+    sa_result_t r = sc_so_far(sc, c407);
+    g_assert_cmpuint(r.offered_algorithms, ==,
+                     SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_SHA256) | SA_DIGEST_ALG_BIT(SA_DIGEST_ALG_MD5));
+    g_assert_cmpuint(sc_final(sc, retry).offered_algorithms, ==, r.offered_algorithms);
+    sc_free(sc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -461,6 +485,7 @@ main(int argc, char **argv)
     replay_add_case("/tracker/check/cseq_not_incremented", test_cseq_not_incremented);
     replay_add_case("/tracker/check/nonce_and_realm_mismatch", test_nonce_and_realm_mismatch);
     replay_add_case("/tracker/check/two_realms_forking_proxy", test_two_realms);
+    replay_add_case("/tracker/flow/challenge_names_request_and_algorithms", test_challenge_names_request_and_algorithms);
     replay_add_tests();
     return g_test_run();
 }
