@@ -19,6 +19,10 @@ endif()
 install(TARGETS sipauth
         LIBRARY DESTINATION "${_sipauth_plugin_reldir}/epan" NAMELINK_SKIP
         COMPONENT sipauth_deb EXCLUDE_FROM_ALL)
+# The "SIP authentication" profile (cmake/Profile.cmake) in Wireshark's global profiles folder.
+install(DIRECTORY "${SIPAUTH_PROFILE_BUILD}" DESTINATION "${SIPAUTH_WS_DATADIR_REL}/profiles"
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        COMPONENT sipauth_deb EXCLUDE_FROM_ALL)
 
 # Which Debian package provides a file, and the SONAME-based name to fall back on for a Wireshark not
 # installed by dpkg.

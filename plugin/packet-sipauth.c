@@ -11,6 +11,7 @@
 #include "dns_messages.h"
 #include "stats.h"
 #include "credentials_uat.h"
+#include "flow_filter.h"
 #include "packet-sipauth.h"
 
 static int proto_sipauth = -1;
@@ -164,4 +165,5 @@ proto_reg_handoff_sipauth(void)
     sa_sip_messages_init();
     sa_dns_messages_init();
     register_postdissector(sipauth_handle);
+    sa_flow_filter_register(&tracker);
 }
