@@ -101,7 +101,8 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "A Wireshark ${Wireshark_MAJOR_VERSION}.${Wireshark_MINOR_VERSION} post-dissector (protocol sipauth) that follows SIP 401/407
 authentication challenges: it links each challenge to its request, ACK, retry
 with credentials and result, and flags missing or failed retries, stale nonces
-and challenge loops.")
+and challenge loops. Comes with the SIP authentication configuration profile
+(colours by verdict, flow columns, filter buttons).")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
 

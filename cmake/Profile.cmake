@@ -12,10 +12,12 @@ set(SIPAUTH_WS_DATADIR "${Wireshark_INSTALL_PREFIX}/${SIPAUTH_WS_DATADIR_REL}")
 
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              "${SIPAUTH_PROFILE_SOURCE}/colorfilters" "${SIPAUTH_PROFILE_SOURCE}/preferences"
-             "${SIPAUTH_PROFILE_SOURCE}/dfilter_buttons")
+             "${SIPAUTH_PROFILE_SOURCE}/dfilter_buttons" "${SIPAUTH_PROFILE_SOURCE}/recent")
 file(MAKE_DIRECTORY "${SIPAUTH_PROFILE_BUILD}")
 configure_file("${SIPAUTH_PROFILE_SOURCE}/preferences" "${SIPAUTH_PROFILE_BUILD}/preferences" COPYONLY)
 configure_file("${SIPAUTH_PROFILE_SOURCE}/dfilter_buttons" "${SIPAUTH_PROFILE_BUILD}/dfilter_buttons" COPYONLY)
+# Column widths only: Wireshark keeps the window state of a profile in its recent file.
+configure_file("${SIPAUTH_PROFILE_SOURCE}/recent" "${SIPAUTH_PROFILE_BUILD}/recent" COPYONLY)
 
 # A profile's colorfilters replaces the default rules: the sipauth rules come first, then the default rules
 # of the Wireshark built against, so that the rest of the capture keeps its usual colours.

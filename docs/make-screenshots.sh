@@ -4,7 +4,8 @@
 #
 # Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
-# Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png and -credentials.png.
+# Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png, -credentials.png, -profile.png
+# and -conversation-filter.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -20,7 +21,10 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/tools/plugin-set.sh
 . "$repo/tests/tools/plugin-set.sh"
+# shellcheck source=../tests/profile/profile-set.sh
+. "$repo/tests/profile/profile-set.sh"
 plugin=$(realpath "${1:-$repo/build/sipauth.so}")
+profile=$(dirname "$plugin")/profile/"SIP authentication"      # built by cmake/Profile.cmake
 out=$repo/docs
 width=1280                  # main window; the screen is wider for the problems table's hints
 height=800
@@ -30,6 +34,7 @@ for tool in wireshark Xvfb xdotool import convert python3; do
     command -v "$tool" >/dev/null || { echo "make-screenshots: $tool is not installed" >&2; exit 2; }
 done
 [ -r "$plugin" ] || { echo "make-screenshots: no plugin at $plugin (build it first)" >&2; exit 2; }
+[ -d "$profile" ] || { echo "make-screenshots: no profile at $profile (configure the build first)" >&2; exit 2; }
 work=$(mktemp -d /tmp/sipauth-shots.XXXXXX)
 xvfb_pid=
 ws_pid=
@@ -48,7 +53,7 @@ pset_check || { echo "make-screenshots: Wireshark would not run with exactly $pl
 home=$work/home
 conf=$home/.config/wireshark
 mkdir -p "$conf" "$work/xdg" "$work/in"
-cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$work/in/"
+cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$repo/pcaps/cred-refused.pcap" "$work/in/"
 # The credentials table of the lab's alice (Protocols > SIPAUTH > Credentials), for the verified retry.
 printf '"alice","sipauth.lab","alice-secret","","","","",""\n' > "$conf/sipauth_credentials"
 python3 "$repo/tests/stats/gen_stats_capture.py" "$work/in" >/dev/null
@@ -70,6 +75,9 @@ geom() {
 } > "$conf/recent_common"
 # Packet list and details only, the list sized to show the whole flow of invite-407-loop.pcap.
 printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 250\n' > "$conf/recent"
+# The "SIP authentication" profile as a personal install puts it; its window: the whole of cred-refused.pcap.
+prof_install personal "$profile"
+printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 480\n' >> "$conf/profiles/SIP authentication/recent"
 
 chmod 700 "$work/xdg"
 chmod 755 "$work"
@@ -163,4 +171,15 @@ key Right                # expand it
 key Down                 # the verdict
 key Right                # its expert infos: the credentials verify, the uri is not the Request-URI
 shot root screenshot-credentials.png "${width}x700+0+0"
+quit
+
+# ---- 6. the "SIP authentication" profile: its columns and colours on flows refused, rejected and accepted,
+# ---- and 7. Analyze > Conversation Filter > SIP auth flow on a frame of flow 2
+
+launch 'cred-refused' -C "SIP authentication" -r "$work/in/cred-refused.pcap" -g 7
+shot root screenshot-profile.png "${width}x610+0+0"
+click 255 10                 # Analyze
+xdotool mousemove 300 200; sleep 0.5; xdotool mousemove 300 186; sleep 1     # hover Conversation Filter
+xdotool mousemove 450 186; sleep 0.3; xdotool mousemove 600 186; sleep 0.5; key Up   # its last entry
+shot root screenshot-conversation-filter.png "780x600+0+0"
 quit

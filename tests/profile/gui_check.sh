@@ -36,14 +36,12 @@ pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # Geometry of the packet list under the layout of gui-session.sh: row 1 is centred at y=120 (y=123 with the
-# profile's filter buttons, whose toolbar is taller), 17 pixels a row; x=1250 is right of every Info text of
-# the default columns on the captures used here, x=740 the empty left of the profile's Attempt column.
-row1=120 col_x=1250
+# profile's filter buttons, whose toolbar is taller), 17 pixels a row.
+row1=120
 row_y() { echo $((row1 + 17 * ($1 - 1))); }
-pixel() {  # pixel PNG ROW: the packet list's colour at an empty place of that row, as r,g,b
-    # txt: gives "0,0: (255,165,0)  #FFA500  orange" (a colour name where one fits, srgb(...) otherwise).
-    convert "$1" -crop "1x1+$col_x+$(row_y "$2")" -depth 8 txt:- |
-        sed -n 's/^0,0: *(\([0-9]*\),\([0-9]*\),\([0-9]*\)[,)].*/\1,\2,\3/p'
+pixel() {  # pixel PNG ROW: the row's background, the commonest colour of a line across it, as r,g,b
+    convert "$1" -crop "1200x1+0+$(row_y "$2")" -depth 8 -format %c histogram:info:- |
+        sort -rn | head -1 | sed -n 's/^ *[0-9]*: *(\([0-9]*\),\([0-9]*\),\([0-9]*\)[,)].*/\1,\2,\3/p'
 }
 
 # The display filters Wireshark wrote to its history (recent_common), newest first.
@@ -147,7 +145,7 @@ fi
 
 if [ "$what" = profile ]; then
     gui_start "$work" "$plugin" global "$profile"
-    row1=123 col_x=740                                  # the left of the Attempt column: never text
+    row1=123
     name=$(basename "$profile")
     cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/register-401-refused.pcap" "$work/in/"
     gui_launch 'invite-407-loop' -C "$name" -r "$work/in/invite-407-loop.pcap" -g 1
