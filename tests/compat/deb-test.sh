@@ -20,6 +20,8 @@ skip() { echo "deb-test: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }
 # ---- inside the namespace: deb-test.sh --inside VIEW_DIR DEB NAME TARGET BUILD_DIR PROFILE_DIR PCAP
 if [ "${1:-}" = --inside ]; then
     view=$2 deb=$3 name=$4 target=$5 build=$6 profile=$7 pcap=$8
+    # The unprivileged user's HOME is in the view: mktemp made it 0700 (the tmpfs below is 0755).
+    chmod 0755 "$view"
     if [ "${SIPAUTH_DEB_IN_PLACE:-0}" != 1 ]; then
         mount -t tmpfs -o mode=0755,size=4g sipauth-deb-view "$view" || exit 77
         for d in usr etc var; do

@@ -91,8 +91,8 @@ gui_launch() {
     exit 1
 }
 
-click() { xdotool mousemove "$1" "$2" click "${3:-1}"; sleep 0.7; }
-key() { xdotool key "$@"; sleep 0.7; }
+click() { xdotool mousemove "$1" "$2" click "${3:-1}"; sleep 1; }
+key() { xdotool key "$@"; sleep 1; }
 
 gui_quit() {
     local _

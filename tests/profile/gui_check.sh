@@ -14,7 +14,7 @@
 #       the profile's own recent file listing the profile's columns) and paints the rows of a broken flow
 #       in the profile's red (pixels of the packet list).
 # Exit 77 when Wireshark, Xvfb, xdotool or ImageMagick is missing.
-set -euo pipefail
+set -Eeuo pipefail
 what=${1:?usage: gui_check.sh conversation|profile PLUGIN.so REPO PROFILE_DIR}
 plugin=$(realpath "${2:?}")
 repo=$(realpath "${3:?}")
@@ -29,6 +29,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 gui_tools_or_skip
 command -v convert >/dev/null || { echo "gui: convert is not installed: skipped"; exit 77; }
 
+# A step that fails (xdotool, ImageMagick) says where, instead of ending the test silently.
+trap 'echo "gui_check: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 work=$(mktemp -d /tmp/sipauth-gui.XXXXXX)
 trap 'gui_cleanup; rm -rf "$work"' EXIT
 failures=0
