@@ -19,6 +19,10 @@ endif()
 install(TARGETS sipauth
         LIBRARY DESTINATION "${_sipauth_plugin_reldir}/epan" NAMELINK_SKIP
         COMPONENT sipauth_deb EXCLUDE_FROM_ALL)
+# The "SIP authentication" profile (cmake/Profile.cmake) in Wireshark's global profiles folder.
+install(DIRECTORY "${SIPAUTH_PROFILE_BUILD}" DESTINATION "${SIPAUTH_WS_DATADIR_REL}/profiles"
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+        COMPONENT sipauth_deb EXCLUDE_FROM_ALL)
 
 # Which Debian package provides a file, and the SONAME-based name to fall back on for a Wireshark not
 # installed by dpkg.
@@ -97,7 +101,8 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "A Wireshark ${Wireshark_MAJOR_VERSION}.${Wireshark_MINOR_VERSION} post-dissector (protocol sipauth) that follows SIP 401/407
 authentication challenges: it links each challenge to its request, ACK, retry
 with credentials and result, and flags missing or failed retries, stale nonces
-and challenge loops.")
+and challenge loops. Comes with the SIP authentication configuration profile
+(colours by verdict, flow columns, filter buttons).")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
 

@@ -5,7 +5,7 @@
 # Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
 # Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png, -problems-menu.png,
-# -problems-action.png, -credentials.png and -flowgraph.png.
+# -problems-action.png, -credentials.png, -flowgraph.png, -profile.png and -conversation-filter.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -21,7 +21,10 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/tools/plugin-set.sh
 . "$repo/tests/tools/plugin-set.sh"
+# shellcheck source=../tests/profile/profile-set.sh
+. "$repo/tests/profile/profile-set.sh"
 plugin=$(realpath "${1:-$repo/build/sipauth.so}")
+profile=$(dirname "$plugin")/profile/"SIP authentication"      # built by cmake/Profile.cmake
 out=$repo/docs
 width=1280                  # main window; the screen is wider for the problems table's hints
 height=800
@@ -31,6 +34,7 @@ for tool in wireshark Xvfb xdotool import convert python3; do
     command -v "$tool" >/dev/null || { echo "make-screenshots: $tool is not installed" >&2; exit 2; }
 done
 [ -r "$plugin" ] || { echo "make-screenshots: no plugin at $plugin (build it first)" >&2; exit 2; }
+[ -d "$profile" ] || { echo "make-screenshots: no profile at $profile (configure the build first)" >&2; exit 2; }
 work=$(mktemp -d /tmp/sipauth-shots.XXXXXX)
 xvfb_pid=
 ws_pid=
@@ -50,7 +54,7 @@ home=$work/home
 conf=$home/.config/wireshark
 mkdir -p "$conf" "$work/xdg" "$work/in"
 cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$repo/pcaps/cred-verify-md5.pcap" \
-   "$work/in/"
+   "$repo/pcaps/cred-refused.pcap" "$work/in/"
 # The credentials table of the lab's alice (Protocols > SIPAUTH > Credentials), for the verified retry.
 printf '"alice","sipauth.lab","alice-secret","","","","",""\n' > "$conf/sipauth_credentials"
 # And the rows of the credentials capture's e2e case, for the Flow Graph's verdicts.
@@ -78,6 +82,9 @@ geom() {
 } > "$conf/recent_common"
 # Packet list and details only, the list sized to show the whole flow of invite-407-loop.pcap.
 printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 250\n' > "$conf/recent"
+# The "SIP authentication" profile as a personal install puts it; its window: the whole of cred-refused.pcap.
+prof_install personal "$profile"
+printf 'gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 480\n' >> "$conf/profiles/SIP authentication/recent"
 
 chmod 700 "$work/xdg"
 chmod 755 "$work"
@@ -196,4 +203,15 @@ click 675 564            # the Flow type combo (tests/e2e/check_flowgraph_gui.sh
 key s Return             # its only entry starting with S: SIP authentication
 sleep 2
 shot "$(xdotool search --onlyvisible --name 'Flow' | head -1)" screenshot-flowgraph.png "${width}x580+0+0"
+quit
+
+# ---- 7. the "SIP authentication" profile: its columns and colours on flows refused, rejected and accepted,
+# ---- and 8. Analyze > Conversation Filter > SIP auth flow on a frame of flow 2
+
+launch 'cred-refused' -C "SIP authentication" -r "$work/in/cred-refused.pcap" -g 7
+shot root screenshot-profile.png "${width}x610+0+0"
+click 255 10                 # Analyze
+xdotool mousemove 300 200; sleep 0.5; xdotool mousemove 300 186; sleep 1     # hover Conversation Filter
+xdotool mousemove 450 186; sleep 0.3; xdotool mousemove 600 186; sleep 0.5; key Up   # its last entry
+shot root screenshot-conversation-filter.png "780x600+0+0"
 quit

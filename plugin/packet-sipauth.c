@@ -13,6 +13,7 @@
 #include "problems_srt.h"
 #include "credentials_uat.h"
 #include "flowgraph.h"
+#include "flow_filter.h"
 #include "packet-sipauth.h"
 
 static int proto_sipauth = -1;
@@ -175,4 +176,5 @@ proto_reg_handoff_sipauth(void)
     sa_sip_messages_init();
     sa_dns_messages_init();
     register_postdissector(sipauth_handle);
+    sa_flow_filter_register(&tracker);
 }

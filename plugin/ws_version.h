@@ -45,5 +45,18 @@ typedef gboolean sa_uat_bool_t;
 
 /* The sequence analysis (Flow Graph) declarations no wireshark-dev package installs. */
 #include "ws_seq_analysis.h"
+/* Conversation filter callbacks take a user_data pointer, and return bool, in 4.4 and 4.6 (not in 4.0; 4.2 is
+ * assumed to be like 4.4, it is not built here). SA_CONV_FILTER_ARGS is the callbacks' parameter list. */
+#if SA_WS_AT_LEAST(4, 2)
+typedef bool sa_conv_filter_bool_t;
+#define SA_CONV_FILTER_ARGS packet_info *pinfo, void *user_data _U_
+#define SA_REGISTER_CONVERSATION_FILTER(proto, name, is_valid, build) \
+    register_conversation_filter((proto), (name), (is_valid), (build), NULL)
+#else
+typedef gboolean sa_conv_filter_bool_t;
+#define SA_CONV_FILTER_ARGS packet_info *pinfo
+#define SA_REGISTER_CONVERSATION_FILTER(proto, name, is_valid, build) \
+    register_conversation_filter((proto), (name), (is_valid), (build))
+#endif
 
 #endif

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb with CPack and installs it with apt in a throw-away view of this system, checks that
-# tshark loads sipauth from the global plugin folder for root and for an unprivileged user, removes it.
+# tshark loads sipauth from the global plugin folder for root and for an unprivileged user, and that
+# `tshark -C "SIP authentication"` finds the package's profile in the global profiles folder; removes it.
 # Usage (as root): tests/compat/deb-test.sh BUILD_DIR
 #
 # The view is a private mount namespace whose /usr, /etc and /var are overlays on a tmpfs: apt, dpkg and
@@ -16,9 +17,11 @@ set -euo pipefail
 fail() { echo "deb-test: FAIL: $*" >&2; exit 1; }
 skip() { echo "deb-test: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }
 
-# ---- inside the namespace: deb-test.sh --inside VIEW_DIR DEB NAME TARGET BUILD_DIR
+# ---- inside the namespace: deb-test.sh --inside VIEW_DIR DEB NAME TARGET BUILD_DIR PROFILE_DIR PCAP
 if [ "${1:-}" = --inside ]; then
-    view=$2 deb=$3 name=$4 target=$5 build=$6
+    view=$2 deb=$3 name=$4 target=$5 build=$6 profile=$7 pcap=$8
+    # The unprivileged user's HOME is in the view: mktemp made it 0700 (the tmpfs below is 0755).
+    chmod 0755 "$view"
     if [ "${SIPAUTH_DEB_IN_PLACE:-0}" != 1 ]; then
         mount -t tmpfs -o mode=0755,size=4g sipauth-deb-view "$view" || exit 77
         for d in usr etc var; do
@@ -37,6 +40,10 @@ if [ "${1:-}" = --inside ]; then
     # What sits there now is the package's file, not whatever was there before.
     dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ".$target" | cmp -s - "$target" ||
         fail "$target is not the file of the package"
+    for file in colorfilters preferences dfilter_buttons; do
+        dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ".$profile/$file" | cmp -s - "$profile/$file" ||
+            fail "$profile/$file is not the file of the package"
+    done
 
     home=$view/home
     mkdir -p "$home/root"
@@ -46,6 +53,8 @@ if [ "${1:-}" = --inside ]; then
     as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -u WIRESHARK_PLUGIN_DIR HOME="$home" "$@"; }
     as_root() { env -u WIRESHARK_PLUGIN_DIR HOME="$home/root" "$@"; }
 
+    cp "$pcap" "$home/capture.pcap"
+    chmod 0644 "$home/capture.pcap"
     failed=0
     for who in as_root as_nobody; do
         listed=$($who timeout 120 tshark -G plugins 2>&1 | grep 'sipauth\.so' || true)
@@ -65,12 +74,25 @@ if [ "${1:-}" = --inside ]; then
             echo "FAIL ${who#as_}: protocol sipauth not registered"
             failed=1
         fi
+        # -C with a profile only in the global folder: Wireshark copies it into the personal folder and uses
+        # it; its columns (PSML titles) and the plugin's verdict in them show it is the package's profile.
+        whome=$home; [ "$who" = as_nobody ] || whome=$home/root
+        psml=$($who timeout 120 tshark -C "$(basename "$profile")" -2 -r "$home/capture.pcap" -T psml 2>&1 || true)
+        if grep -q '<section>Verdict</section>' <<<"$psml" && grep -q '<section>challenge loop</section>' <<<"$psml" &&
+           [ -f "$whome/.config/wireshark/profiles/$(basename "$profile")/colorfilters" ]; then
+            echo "PASS ${who#as_}: tshark -C \"$(basename "$profile")\" uses the global profile (copied into the personal folder)"
+        else
+            echo "FAIL ${who#as_}: tshark -C \"$(basename "$profile")\" does not show the profile's columns: $(head -c 600 <<<"$psml")"
+            failed=1
+        fi
     done
 
     timeout 300 apt-get remove -y "$name" >>"$build/deb-test-apt.log" 2>&1 || fail "apt-get remove $name"
     [ ! -e "$target" ] || fail "$target left behind after removing $name"
     if as_root tshark -G plugins 2>/dev/null | grep -q 'sipauth\.so'; then fail "tshark still lists sipauth after removal"; fi
     echo "PASS removed: $target gone"
+    [ ! -e "$profile" ] || fail "$profile left behind after removing $name"
+    echo "PASS removed: $profile gone"
     exit "$failed"
 fi
 
@@ -84,6 +106,13 @@ name=$(sed -n 's/^SIPAUTH_DEB_NAME:[A-Z]*=//p' "$build/CMakeCache.txt")
 global=$(env -u WIRESHARK_PLUGIN_DIR tshark -G folders 2>/dev/null | sed -n 's/^Global Plugins:[[:space:]]*//p')
 [ -n "$global" ] || fail "tshark does not report a global plugin folder"
 target=$global/epan/sipauth.so
+# The profile goes into the global profiles folder of the data folder ("Global configuration").
+datadir=$(env -u WIRESHARK_DATA_DIR tshark -G folders 2>/dev/null | sed -n 's/^Global configuration:[[:space:]]*//p')
+[ -n "$datadir" ] || fail "tshark does not report a global configuration folder"
+profile="$datadir/profiles/SIP authentication"
+source_dir=$(sed -n 's/^sipauth_SOURCE_DIR:STATIC=//p' "$build/CMakeCache.txt")
+pcap=$source_dir/pcaps/invite-407-loop.pcap
+[ -r "$pcap" ] || fail "no capture at $pcap"
 
 timeout 600 cmake --build "$build" --target sipauth -j "$(nproc)" >/dev/null
 rm -f "$build/${name}"_*.deb
@@ -96,13 +125,19 @@ echo "package: $deb"
 dpkg-deb --field "$deb" Package Version Architecture Depends
 
 # The package's file lands where this tshark looks, and it depends on the libwireshark tshark uses.
-dpkg-deb --contents "$deb" | grep -q " \.${target}\$" || fail "the package does not hold .$target"
+# (Listed once: grep -q would stop reading early, and pipefail would take the broken pipe for a failure.)
+contents=$(dpkg-deb --contents "$deb")
+grep -q " \.${target}\$" <<<"$contents" || fail "the package does not hold .$target"
+for file in colorfilters preferences dfilter_buttons; do
+    grep -qF " .$profile/$file" <<<"$contents" || fail "the package does not hold .$profile/$file"
+done
+echo "PASS package: holds the profile in $profile"
 libwireshark=$(dpkg-query --search "$(readlink -f "$(ldd "$(command -v tshark)" | awk '$1 ~ /^libwireshark\.so/ { print $3 }')")" |
     sed 's/[:,].*//')
 dpkg-deb --field "$deb" Depends | grep -q "\\b$libwireshark\\b" ||
     fail "Depends does not name $libwireshark, which tshark uses"
 # Everything it installs must fall inside the throw-away view.
-outside=$(dpkg-deb --contents "$deb" | awk '{ print $6 }' | grep -v -E '^\./((usr|etc|var)(/.*)?)?$' || true)
+outside=$(awk '{ print $6 }' <<<"$contents" | grep -v -E '^\./((usr|etc|var)(/.*)?)?$' || true)
 [ -z "$outside" ] || fail "the package installs outside /usr, /etc and /var: $outside"
 
 # The host's sipauth.so and package state, to compare with afterwards.
@@ -121,11 +156,11 @@ echo "host before: $(tr '\n' ';' <<<"$before")"
 view=$(mktemp -d /tmp/sipauth-deb-view.XXXXXX)
 status=0
 if [ "${SIPAUTH_DEB_IN_PLACE:-0}" = 1 ]; then
-    "$0" --inside "$view" "$deb" "$name" "$target" "$build" || status=$?
+    "$0" --inside "$view" "$deb" "$name" "$target" "$build" "$profile" "$pcap" || status=$?
     rm -rf "$view"
 else
     unshare --mount --propagation private true 2>/dev/null || skip "cannot make a mount namespace (unshare --mount)"
-    unshare --mount --propagation private "$0" --inside "$view" "$deb" "$name" "$target" "$build" || status=$?
+    unshare --mount --propagation private "$0" --inside "$view" "$deb" "$name" "$target" "$build" "$profile" "$pcap" || status=$?
     rmdir "$view" 2>/dev/null || true
 fi
 [ "$status" != 77 ] || skip "cannot make a throw-away view (mount namespace, tmpfs, overlayfs) to install the package in"
