@@ -207,7 +207,7 @@ step_end build
 # 5. The end-to-end tests, as the user (tshark loads personal plugins only for non-root users).
 say "ctest -R ${SIPAUTH_COMPAT_TESTS:-e2e}"
 status=0
-as_user 1200 "cd ~/work/main/build
+as_user 2400 "cd ~/work/main/build
     ctest -R '${SIPAUTH_COMPAT_TESTS:-e2e}' --no-tests=error --output-on-failure --timeout 600 -j $(nproc)" \
     >"$state/ctest.log" 2>&1 || status=$?
 cat "$state/ctest.log"
