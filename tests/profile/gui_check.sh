@@ -42,8 +42,9 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 row1=120
 row_y() { echo $((row1 + 17 * ($1 - 1))); }
 pixel() {  # pixel PNG ROW: the row's background, the commonest colour of a line across it, as r,g,b
+    # (sed reads the whole sorted list: head would close the pipe on sort, and pipefail fail the test.)
     convert "$1" -crop "1200x1+0+$(row_y "$2")" -depth 8 -format %c histogram:info:- |
-        sort -rn | head -1 | sed -n 's/^ *[0-9]*: *(\([0-9]*\),\([0-9]*\),\([0-9]*\)[,)].*/\1,\2,\3/p'
+        sort -rn | sed -n '1s/^ *[0-9]*: *(\([0-9]*\),\([0-9]*\),\([0-9]*\)[,)].*/\1,\2,\3/p'
 }
 
 # The display filters Wireshark wrote to its history (recent_common), newest first.
