@@ -156,6 +156,8 @@ own_text(sa_finding_t finding, const sa_result_t *r)
     case SA_FINDING_CREDENTIALS_CORRECT:      return SA_TEXT_CREDENTIALS_CORRECT;
     case SA_FINDING_CORRECT_CREDENTIALS_REFUSED: return SA_TEXT_CORRECT_REFUSED;
     case SA_FINDING_AKA_AUTN_INVALID:         return SA_TEXT_AKA_AUTN_INVALID;
+    case SA_FINDING_CREDENTIAL_ATTACK:
+        return r->attack_usernames > 0 ? SA_TEXT_ATTACK_USERNAMES : SA_TEXT_ATTACK_SCANNER;
     case SA_FINDING_COUNT:                    break;
     }
     return SA_TEXT_TRUNCATED;
@@ -164,7 +166,9 @@ own_text(sa_finding_t finding, const sa_result_t *r)
 gboolean
 sa_finding_is_detail(sa_finding_t finding, const sa_result_t *result)
 {
-    return result->role == SA_ROLE_CHALLENGE && finding != result->statement;
+    /* An attack is about the source, not this flow: it keeps its severity wherever it is raised. */
+    return result->role == SA_ROLE_CHALLENGE && finding != result->statement
+        && finding != SA_FINDING_CREDENTIAL_ATTACK;
 }
 
 sa_text_t

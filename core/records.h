@@ -7,6 +7,7 @@
 #include "keytable.h"
 #include "sipparse.h"
 #include "sipauth/digest.h"
+#include "sipauth/sipuri.h"
 
 #include <string.h>
 
@@ -68,6 +69,11 @@ typedef struct {
     guint16     final_code;
     guint       has_credentials : 1; /* credentials with a nonce or a response */
     guint       has_nonce_use : 1;   /* a sa_nonce_use_t follows the key bytes and the From URI */
+    guint       has_user_agent : 1;  /* the tail holds its User-Agent (sa_txn_ext_t, stored in parts) */
+    guint       has_to_uri : 1;      /* ... its To URI (a REGISTER's, when not the From URI) */
+    guint       reg_kind : 2;        /* sa_reg_kind_t: a REGISTER request's bindings */
+    guint       scanner_ua : 1;      /* its User-Agent names a known scanner */
+    guint       attack_here : 1;     /* its final response made a source cross the attack threshold */
     char        key_bytes[];     /* key.bytes (read on every look-up, so next to the record), then from_uri */
 } sa_txn_t;
 
@@ -77,6 +83,33 @@ typedef struct {
     guint32 nonce_hash;          /* sa_digest_text_hash of the nonce */
     guint32 nc;
 } sa_nonce_use_t;
+
+/* What a REGISTER asks of its bindings. Any kind but NONE: the record's tail holds its sa_reg_tail_t. */
+typedef enum {
+    SA_REG_NONE,                 /* not a REGISTER (or its request was not seen) */
+    SA_REG_BIND,                 /* adds or refreshes bindings */
+    SA_REG_UNBIND,               /* de-registration: Expires 0, every Contact expires=0, or Contact: * */
+    SA_REG_QUERY                 /* no Contact: asks for the bindings, changes nothing */
+} sa_reg_kind_t;
+
+#define SA_EXPIRES_NONE G_MAXUINT32
+/* Who sent a request and, for a REGISTER, its bindings. Kept in the record's tail for requests with a
+ * User-Agent and for REGISTERs only, so other transactions pay nothing. */
+typedef struct {
+    const char *user_agent;      /* interned; NULL if none */
+    const char *to_uri;          /* REGISTER: the AOR when it is not the From URI; NULL: the From URI */
+    guint32 request_expires;     /* REGISTER: the expiry it asked for (seconds), SA_EXPIRES_NONE if none */
+    guint32 granted_expires;     /* REGISTER: the longest binding its 2xx granted, SA_EXPIRES_NONE while none */
+    gint64  final_time;          /* REGISTER: capture time of its first final response; 0 while none */
+} sa_txn_ext_t;
+
+/* How a transaction's tail stores the extension: only the parts it has (a pointer each, and for a REGISTER its
+ * expiries and the final response's delay in microseconds), 12 bytes for an ordinary REGISTER. */
+typedef struct {
+    guint32 request_expires;
+    guint32 granted_expires;
+    guint32 final_delay_us;      /* G_MAXUINT32: no final response yet */
+} sa_reg_tail_t;
 
 /* The key's first two strings. */
 static inline const char *
@@ -91,15 +124,89 @@ txn_host(const sa_txn_t *txn)
     return txn->key_bytes + strlen(txn->key_bytes) + 1;
 }
 
+/* Where a record's tail (after its key bytes and From URI) starts, and its extension within it. */
+static inline gsize
+txn_tail_offset(const sa_txn_t *txn)
+{
+    return txn->key.len + (txn->from_uri ? strlen(txn->from_uri) + 1 : 0);
+}
+
+static inline gsize
+txn_ext_offset(const sa_txn_t *txn)
+{
+    return txn_tail_offset(txn) + (txn->has_nonce_use ? sizeof(sa_nonce_use_t) : 0);
+}
+
 /* A transaction's nonce use, after its key bytes and From URI (copied: the tail has no alignment). */
 static inline gboolean
 txn_nonce_use(const sa_txn_t *txn, sa_nonce_use_t *use)
 {
     if (!txn->has_nonce_use)
         return FALSE;
-    gsize from_len = txn->from_uri ? strlen(txn->from_uri) + 1 : 0;
-    memcpy(use, txn->key_bytes + txn->key.len + from_len, sizeof *use);
+    memcpy(use, txn->key_bytes + txn_tail_offset(txn), sizeof *use);
     return TRUE;
+}
+
+static inline gsize
+txn_ext_size(gboolean user_agent, gboolean to_uri, gboolean reg)
+{
+    return (user_agent ? sizeof(const char *) : 0) + (to_uri ? sizeof(const char *) : 0)
+         + (reg ? sizeof(sa_reg_tail_t) : 0);
+}
+
+/* A transaction's extension, from its parts in the tail (copied: the tail has no alignment); absent parts read
+ * as NULL and expiries "none". FALSE when it has no part. */
+static inline gboolean
+txn_ext(const sa_txn_t *txn, sa_txn_ext_t *ext)
+{
+    memset(ext, 0, sizeof *ext);
+    ext->request_expires = ext->granted_expires = SA_EXPIRES_NONE;
+    const char *p = txn->key_bytes + txn_ext_offset(txn);
+    if (txn->has_user_agent) {
+        memcpy(&ext->user_agent, p, sizeof ext->user_agent);
+        p += sizeof ext->user_agent;
+    }
+    if (txn->has_to_uri) {
+        memcpy(&ext->to_uri, p, sizeof ext->to_uri);
+        p += sizeof ext->to_uri;
+    }
+    if (txn->reg_kind != SA_REG_NONE) {
+        sa_reg_tail_t reg;
+        memcpy(&reg, p, sizeof reg);
+        ext->request_expires = reg.request_expires;
+        ext->granted_expires = reg.granted_expires;
+        if (reg.final_delay_us != G_MAXUINT32)
+            ext->final_time = txn->request_time + (gint64)reg.final_delay_us * 1000;
+    }
+    return txn->has_user_agent || txn->has_to_uri || txn->reg_kind != SA_REG_NONE;
+}
+
+/* Writes the parts the record has room for (txn_ext_size of its flags, chosen when it was made). */
+static inline void
+txn_set_ext(sa_txn_t *txn, const sa_txn_ext_t *ext)
+{
+    char *p = txn->key_bytes + txn_ext_offset(txn);
+    if (txn->has_user_agent) {
+        memcpy(p, &ext->user_agent, sizeof ext->user_agent);
+        p += sizeof ext->user_agent;
+    }
+    if (txn->has_to_uri) {
+        memcpy(p, &ext->to_uri, sizeof ext->to_uri);
+        p += sizeof ext->to_uri;
+    }
+    if (txn->reg_kind != SA_REG_NONE) {
+        gint64 delay_us = ext->final_time ? (ext->final_time - txn->request_time) / 1000 : -1;
+        sa_reg_tail_t reg = { ext->request_expires, ext->granted_expires,
+                              delay_us < 0 ? G_MAXUINT32 : (guint32)MIN(delay_us, (gint64)G_MAXUINT32 - 1) };
+        memcpy(p, &reg, sizeof reg);
+    }
+}
+
+/* The AOR of a REGISTER: its To URI. */
+static inline const char *
+txn_aor(const sa_txn_t *txn, const sa_txn_ext_t *ext)
+{
+    return ext->to_uri ? ext->to_uri : txn->from_uri;
 }
 
 /* One challenge flow: the attempts from its first challenged request to its end, and what its verdict reads.
@@ -191,6 +298,9 @@ typedef struct {
     guint32     count;
 } sa_frame_msgs_t;
 
+typedef struct sa_attacks sa_attacks_t;
+typedef struct sa_reg_index sa_reg_index_t;
+
 struct sa_tracker {
     sa_config_t  config;
     sa_arena_t  *records;        /* transactions, attempts, flows and nonce entries */
@@ -213,6 +323,9 @@ struct sa_tracker {
     GPtrArray   *dns_logs;       /* every client's queries array, to free them */
     sa_secret_source_t secret_source; /* NULL: credentials are not checked */
     gconstpointer secret_source_data;
+    GHashTable  *user_agents;    /* interned User-Agent -> GUINT_TO_POINTER(1 + is a scanner); NULL until one */
+    sa_attacks_t *attacks;
+    sa_reg_index_t *registrations; /* built on the first registration query */
 };
 
 /* Key building: inline, as every message builds one or two keys. */
@@ -310,6 +423,36 @@ void sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa
                                 const sa_event_t *event);
 /* Reads a challenge header's parameters the retry is checked against into a realm slot. */
 void sa_note_challenge_params(sa_realm_nonce_t *slot, const char *header_value, const sa_auth_params_t *params);
+
+/* Credential attacks (attacks.c). */
+/* Where one was found: the source, its distinct user names with failures in the window (0: a scanner's
+ * User-Agent, then named). */
+typedef struct {
+    guint8      addr[SA_ADDR_MAX];
+    guint       addr_len;
+    guint       usernames;
+    const char *user_agent;
+} sa_attack_t;
+sa_attacks_t *sa_attacks_new(void);
+void sa_attacks_free(sa_attacks_t *attacks);
+gboolean sa_user_agent_is_scanner(const char *user_agent);
+/* A retry refused at site (the refusing challenge's attempt, or the retry's transaction for a 403). */
+void sa_attacks_note_refusal(sa_tracker_t *tracker, gconstpointer site, gboolean site_is_txn, sa_addr_t src,
+                             const sa_txn_t *retry, gint64 time_ns);
+/* The challenge just opened (the last of tracker->attempts) went to src: a failure if no retry comes within
+ * the retry timeout. */
+void sa_attacks_note_challenge(sa_tracker_t *tracker, sa_addr_t src);
+/* The capture reached now: challenges older than the retry timeout without a retry are failures. */
+void sa_attacks_advance(sa_tracker_t *tracker, gint64 now_ns);
+/* A challenge to a request whose User-Agent names a scanner. */
+void sa_attacks_note_scanner(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_addr_t src, const char *user_agent);
+const sa_attack_t *sa_attacks_at(const sa_tracker_t *tracker, gconstpointer site);
+
+/* A transaction's user name: its credentials' username, else the user part of its AOR (REGISTER) or From URI. */
+gboolean sa_txn_user(const sa_txn_t *txn, sa_span_t *user);
+
+/* Registrations (registrations.c). */
+void sa_reg_index_free(sa_reg_index_t *index);
 
 /* Records that message id belongs to frame. */
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);

@@ -6,13 +6,44 @@ static void
 fill_flow(sa_result_t *result, const sa_attempt_t *attempt, sa_role_t role)
 {
     memset(result, 0, sizeof *result);
+    const sa_txn_t *request = attempt->request;
     result->flow = attempt->flow_id;
     result->role = role;
-    result->method = attempt->request->method;
-    result->from_uri = attempt->request->from_uri;
+    result->method = request->method;
+    result->from_uri = request->from_uri;
     result->realm = attempt->n_realms > 0 ? attempt->realms[0].realm : NULL;
     if (attempt->n_realms > 0 && attempt->realms[0].digest)
         result->offered_algorithms = attempt->realms[0].algorithms;
+    sa_txn_ext_t ext;
+    txn_ext(request, &ext);
+    result->user_agent = ext.user_agent;
+    result->user_uri = request->reg_kind != SA_REG_NONE ? txn_aor(request, &ext) : request->from_uri;
+}
+
+/* Where a source crossed the attack threshold (or announced a scanner): the finding and its figures. */
+static void
+fill_attack(const sa_tracker_t *tracker, sa_result_t *result, gconstpointer site)
+{
+    const sa_attack_t *attack = sa_attacks_at(tracker, site);
+    if (attack == NULL)
+        return;
+    result->findings |= SA_FINDING_BIT(SA_FINDING_CREDENTIAL_ATTACK);
+    result->attack_source.bytes = attack->addr;
+    result->attack_source.len = attack->addr_len;
+    result->attack_usernames = attack->usernames;
+    result->attack_user_agent = attack->user_agent;
+}
+
+gboolean
+sa_result_user(const sa_result_t *result, sa_span_t *user)
+{
+    if (result->username && *result->username) {
+        user->ptr = result->username;
+        user->len = strlen(result->username);
+        return TRUE;
+    }
+    sa_span_t uri = { result->user_uri, result->user_uri ? strlen(result->user_uri) : 0 };
+    return result->user_uri != NULL && sa_sip_uri_user(uri, user);
 }
 
 sa_outcome_t
@@ -97,6 +128,9 @@ fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attemp
     result->stale = attempt->stale;
     result->stale_by_reason = attempt->stale_by_reason;
     result->findings = attempt->findings;
+    result->refusal = (attempt->findings & SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED)) != 0;
+    if (attempt->findings & SA_FINDING_BIT(SA_FINDING_CREDENTIAL_ATTACK))
+        fill_attack(tracker, result, attempt);
     if (request->answers) {
         result->answered_code = request->answers->code;
         if (refused_correct(request->answers))
@@ -139,6 +173,9 @@ fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *ret
     result->heuristic = attempt->heuristic;
     result->username = retry->username;
     result->findings = retry->retry_findings;
+    sa_txn_ext_t ext;
+    if (txn_ext(retry, &ext) && ext.user_agent)
+        result->user_agent = ext.user_agent;
     fill_credentials(tracker, result, attempt);
     if (refused_correct(attempt))
         result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
@@ -212,6 +249,9 @@ fill_final(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *txn
         result->findings = SA_FINDING_BIT(SA_FINDING_RETRY_FAILED);
     if (!again && refused_correct(answered))
         result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
+    result->refusal = !again && sa_failure_of(txn->final_code) == SA_FAILURE_FORBIDDEN;
+    if (!again && txn->attack_here)
+        fill_attack(tracker, result, txn);
     return answered;
 }
 

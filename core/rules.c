@@ -1,6 +1,7 @@
 /* The tracker's rules: feeding messages, linking challenges to their requests, ACKs and retries (RFC 3261),
  * and the checks on each retry. */
 #include "records.h"
+#include "sipauth/explain.h"
 
 /* The credentials of a request, parsed once while it is fed. */
 typedef struct {
@@ -23,6 +24,8 @@ sa_config_init_defaults(sa_config_t *config)
     config->loop_threshold = 3;
     config->heuristic_call_id = TRUE;
     config->slow_retry_s = 5;
+    config->attack_usernames = 5;
+    config->attack_window_s = 60;
 }
 
 static gboolean
@@ -184,13 +187,15 @@ hop_key(sa_key_builder_t *builder, const sa_txn_t *txn)
 }
 
 static sa_txn_t *
-new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key, const sa_nonce_use_t *nonce_use)
+new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key, const sa_nonce_use_t *nonce_use,
+        const sa_txn_ext_t *ext, sa_reg_kind_t reg_kind)
 {
     /* The From URI follows the key bytes: one record, written in one place. */
     sa_span_t from_uri = ids_from(ids)->uri;
     gsize from_len = from_uri.ptr ? MIN(from_uri.len, SA_MAX_STRING) + 1 : 0;
     tracker->feed_cut = tracker->feed_cut || from_uri.len > SA_MAX_STRING;
-    gsize tail = nonce_use ? sizeof *nonce_use : 0;
+    gboolean has_ua = ext && ext->user_agent, has_to = ext && ext->to_uri;
+    gsize tail = (nonce_use ? sizeof *nonce_use : 0) + txn_ext_size(has_ua, has_to, reg_kind != SA_REG_NONE);
     sa_txn_t *txn = sa_arena_alloc0(tracker->records, sizeof *txn + key->len + from_len + tail);
     store_key(&txn->key, txn->key_bytes, key);
     if (from_uri.ptr) {
@@ -202,6 +207,11 @@ new_txn(sa_tracker_t *tracker, sa_ids_t *ids, const sa_key_t *key, const sa_nonc
         memcpy(txn->key_bytes + key->len + from_len, nonce_use, sizeof *nonce_use);
         txn->has_nonce_use = 1;
     }
+    txn->has_user_agent = has_ua;
+    txn->has_to_uri = has_to;
+    txn->reg_kind = reg_kind;
+    if (ext)
+        txn_set_ext(txn, ext);
     sa_keytable_insert(tracker->txn_by_key, txn);
     const char *host = txn_host(txn);
     const char *branch = host + strlen(host) + 1;
@@ -522,7 +532,14 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
         } else if (txn->answers && challenges_answered_realm(attempt, txn->answers)) {
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED);
             flow->refusals += flow->refusals < SA_FLOW_COUNT_MAX;
+            sa_attacks_note_refusal(tracker, attempt, FALSE, event->dst, txn, event->time_ns);
         }
+    }
+    sa_attacks_note_challenge(tracker, event->dst);
+    if (txn->scanner_ua) {
+        sa_txn_ext_t ext;
+        txn_ext(txn, &ext);
+        sa_attacks_note_scanner(tracker, attempt, event->dst, ext.user_agent);
     }
     if (!refresh && tracker->config.loop_threshold > 0
             && flow->nonstale_challenges >= tracker->config.loop_threshold) {
@@ -531,6 +548,79 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     }
 
     sa_keytable_insert(tracker->pending_by_hop, attempt);
+}
+
+/* Interns a User-Agent (few distinct ones per capture; past a bound, hostile input: not kept) and says whether
+ * it names a scanner. */
+#define SA_MAX_USER_AGENTS 4096
+static const char *
+intern_user_agent(sa_tracker_t *tracker, const char *value, gboolean *scanner)
+{
+    *scanner = FALSE;
+    if (value == NULL || *value == '\0')
+        return NULL;
+    if (tracker->user_agents == NULL)
+        tracker->user_agents = g_hash_table_new(g_str_hash, g_str_equal);
+    gpointer stored, flags;
+    char cut[SA_MAX_STRING + 1];
+    g_strlcpy(cut, value, sizeof cut);
+    if (g_hash_table_lookup_extended(tracker->user_agents, cut, &stored, &flags)) {
+        *scanner = GPOINTER_TO_UINT(flags) == 2;
+        return stored;
+    }
+    *scanner = sa_user_agent_is_scanner(cut);
+    if (g_hash_table_size(tracker->user_agents) >= SA_MAX_USER_AGENTS)
+        return NULL;
+    char *copy = g_string_chunk_insert(tracker->strings, cut);
+    g_hash_table_insert(tracker->user_agents, copy, GUINT_TO_POINTER(1u + (*scanner ? 1u : 0u)));
+    return copy;
+}
+
+/* What a new request's record keeps besides its key: its User-Agent, and a REGISTER's AOR and bindings.
+ * FALSE when there is nothing to keep (no extension). */
+static gboolean
+request_ext(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids, sa_txn_ext_t *ext,
+            sa_reg_kind_t *kind, gboolean *scanner)
+{
+    memset(ext, 0, sizeof *ext);
+    ext->request_expires = ext->granted_expires = SA_EXPIRES_NONE;
+    *kind = SA_REG_NONE;
+    ext->user_agent = intern_user_agent(tracker, event->user_agent, scanner);
+    if (g_strcmp0(event->method, "REGISTER") != 0)
+        return ext->user_agent != NULL;
+    sa_from_t to;
+    if (sa_parse_from(event->to, &to) && to.uri.ptr && !sa_span_equal(to.uri, ids_from(ids)->uri))
+        ext->to_uri = sa_copy_span(tracker, to.uri);
+    sa_bindings_t bindings;
+    sa_parse_bindings(event->contact.values, event->contact.count, event->expires, &bindings);
+    if (bindings.star || bindings.all_zero)
+        *kind = SA_REG_UNBIND;
+    else
+        *kind = bindings.contacts > 0 ? SA_REG_BIND : SA_REG_QUERY;
+    ext->request_expires = bindings.star ? 0 : bindings.max_expires;
+    return TRUE;
+}
+
+/* A REGISTER's first final response: when it came and, for a 2xx, the AOR's bindings it lists (RFC 3261 10.3
+ * step 8): the longest is how long the AOR stays registered; none left is 0. */
+static void
+note_register_final(sa_txn_t *txn, const sa_event_t *event)
+{
+    sa_txn_ext_t ext;
+    if (txn->reg_kind == SA_REG_NONE || !txn_ext(txn, &ext))
+        return;
+    ext.final_time = event->time_ns;
+    if (event->status >= 300) {
+        txn_set_ext(txn, &ext);
+        return;
+    }
+    sa_bindings_t bindings;
+    sa_parse_bindings(event->contact.values, event->contact.count, event->expires, &bindings);
+    if (bindings.contacts == 0)
+        ext.granted_expires = 0;
+    else
+        ext.granted_expires = bindings.max_expires != SA_EXPIRES_NONE ? bindings.max_expires : ext.request_expires;
+    txn_set_ext(txn, &ext);
 }
 
 static void
@@ -574,7 +664,13 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
     }
     parse_credentials(event, &creds);
     sa_nonce_use_t nonce_use;
-    txn = new_txn(tracker, ids, &key, nonce_use_of(&creds, &nonce_use) ? &nonce_use : NULL);
+    sa_txn_ext_t ext;
+    sa_reg_kind_t reg_kind;
+    gboolean scanner;
+    gboolean has_ext = request_ext(tracker, event, ids, &ext, &reg_kind, &scanner);
+    txn = new_txn(tracker, ids, &key, nonce_use_of(&creds, &nonce_use) ? &nonce_use : NULL, has_ext ? &ext : NULL,
+                  reg_kind);
+    txn->scanner_ua = scanner;
     tracker->feed_cut = tracker->feed_cut || creds.cut;
     set_request(tracker, txn, event, &creds);
     link_new_request(tracker, txn, event, &creds);
@@ -589,7 +685,7 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *id
     tracker->feed_cut = tracker->feed_cut || builder.cut;
     sa_txn_t *txn = sa_keytable_lookup(tracker->txn_by_key, &key);
     if (txn == NULL)
-        txn = new_txn(tracker, ids, &key, NULL);
+        txn = new_txn(tracker, ids, &key, NULL, NULL, SA_REG_NONE);
 
     if (txn->final_frame != 0) {
         gboolean duplicate = event->time_ns - txn->final_last_time < SA_DUPLICATE_WINDOW_NS
@@ -602,7 +698,10 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *id
     txn->final_frame = event->frame;
     txn->final_last_time = event->time_ns;
     txn->final_code = (guint16)event->status;
+    note_register_final(txn, event);
     sa_attempt_t *answered = txn->answers;
+    if (answered && sa_failure_of(event->status) == SA_FAILURE_FORBIDDEN)
+        sa_attacks_note_refusal(tracker, txn, TRUE, event->dst, txn, event->time_ns);
     if (answered) {
         sa_span_t reason = { event->reason, event->reason ? strlen(event->reason) : 0 };
         answered->result_reason = sa_intern_span(tracker, reason);
@@ -627,6 +726,7 @@ sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event)
         return 0;
     tracker->feed_cut = event->truncated;
     tracker->last_time = MAX(tracker->last_time, event->time_ns);
+    sa_attacks_advance(tracker, event->time_ns);
     sa_msg_id_t id = is_request ? feed_request(tracker, event, &ids)
                                 : feed_final_response(tracker, event, &ids);
     if (id != 0)

@@ -106,7 +106,11 @@ typedef enum {
     HDR_PROXY_AUTHENTICATE,
     HDR_AUTHORIZATION,
     HDR_PROXY_AUTHORIZATION,
-    HDR_CONTENT_LENGTH
+    HDR_CONTENT_LENGTH,
+    HDR_TO,
+    HDR_USER_AGENT,
+    HDR_EXPIRES,
+    HDR_CONTACT
 } header_t;
 
 /* Whether a header line may be one of those kept, by its first byte: most lines are skipped unread. */
@@ -114,7 +118,8 @@ static gboolean
 may_be_kept(char first)
 {
     switch (first | 0x20) {     /* ASCII letters in either case; no other byte maps to these */
-    case 'a': case 'c': case 'f': case 'i': case 'l': case 'p': case 'v': case 'w':
+    case 'a': case 'c': case 'e': case 'f': case 'i': case 'l': case 'm': case 'p': case 't': case 'u': case 'v':
+    case 'w':
         return TRUE;
     default:
         return FALSE;
@@ -129,13 +134,17 @@ classify(const char *name, gsize len)
     switch (len) {
     case 1:
         return IS("i") ? HDR_CALL_ID : IS("f") ? HDR_FROM : IS("v") ? HDR_VIA : IS("l") ? HDR_CONTENT_LENGTH
-             : HDR_OTHER;
+             : IS("t") ? HDR_TO : IS("m") ? HDR_CONTACT : HDR_OTHER;
+    case 2:
+        return IS("To") ? HDR_TO : HDR_OTHER;
     case 3:
         return IS("Via") ? HDR_VIA : HDR_OTHER;
     case 4:
         return IS("CSeq") ? HDR_CSEQ : IS("From") ? HDR_FROM : HDR_OTHER;
     case 7:
-        return IS("Call-ID") ? HDR_CALL_ID : HDR_OTHER;
+        return IS("Call-ID") ? HDR_CALL_ID : IS("Contact") ? HDR_CONTACT : IS("Expires") ? HDR_EXPIRES : HDR_OTHER;
+    case 10:
+        return IS("User-Agent") ? HDR_USER_AGENT : HDR_OTHER;
     case 13:
         return IS("Authorization") ? HDR_AUTHORIZATION : HDR_OTHER;
     case 14:
@@ -194,11 +203,12 @@ static void
 make_event_utf8(sa_event_t *event)
 {
     const char **singles[] = { &event->method, &event->request_uri, &event->reason, &event->call_id, &event->cseq,
-                               &event->from };
+                               &event->from, &event->to, &event->user_agent, &event->expires };
     for (gsize i = 0; i < G_N_ELEMENTS(singles); i++)
         if (*singles[i])
             make_utf8((char *)*singles[i]);
     make_list_utf8(&event->via);
+    make_list_utf8(&event->contact);
     make_list_utf8(&event->www_authenticate);
     make_list_utf8(&event->proxy_authenticate);
     make_list_utf8(&event->authorization);
@@ -235,6 +245,25 @@ store_header(sa_sip_message_t *msg, header_t header, const char *value)
         break;
     case HDR_VIA:
         add_to_list(event, &event->via, msg->via, SA_MSG_MAX_VIA, value);
+        break;
+    case HDR_TO:
+        if (event->to == NULL)
+            event->to = value;
+        break;
+    case HDR_USER_AGENT:
+        if (event->user_agent == NULL)
+            event->user_agent = value;
+        break;
+    case HDR_EXPIRES:
+        if (event->expires == NULL)
+            event->expires = value;
+        break;
+    case HDR_CONTACT:
+        /* Bindings past the kept ones only make the expiry less exact: not a bound worth reporting. */
+        if (event->contact.count < SA_MSG_MAX_CONTACT) {
+            msg->contact[event->contact.count++] = value;
+            event->contact.values = msg->contact;
+        }
         break;
     case HDR_WWW_AUTHENTICATE:
         add_to_list(event, &event->www_authenticate, msg->www_authenticate, SA_MSG_MAX_AUTH, value);

@@ -120,9 +120,8 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
     return TRUE;
 }
 
-/* Finds ";name=" among the parameters in [p, end) and returns its value. */
-static sa_span_t
-find_param(const char *p, const char *end, const char *name)
+sa_span_t
+sa_find_param(const char *p, const char *end, const char *name)
 {
     sa_span_t found = { NULL, 0 };
     gsize name_len = strlen(name);
@@ -194,7 +193,7 @@ parse_via_entry(const char *p, const char *end, sa_via_t *via)
     }
     via->host.ptr = host;
     via->host.len = (gsize)(host_end - host);
-    via->branch = find_param(host_end, end, "branch");
+    via->branch = sa_find_param(host_end, end, "branch");
 }
 
 guint
@@ -247,7 +246,7 @@ sa_parse_from(const char *value, sa_from_t *from)
         from->uri.len = (gsize)(uri_end - p);
         params_start = uri_end;
     }
-    from->tag = find_param(params_start, end, "tag");
+    from->tag = sa_find_param(params_start, end, "tag");
     return TRUE;
 }
 
@@ -279,4 +278,94 @@ sa_parse_cseq(const char *value, guint32 *number, sa_span_t *method)
     method->ptr = m;
     method->len = (gsize)(p - m);
     return TRUE;
+}
+
+/* A delta-seconds value (RFC 3261 25.1): digits, saturating; FALSE if none. */
+static gboolean
+delta_seconds(const char *p, const char *end, guint32 *value)
+{
+    guint64 v = 0;
+    const char *start = p;
+    for (; p < end && g_ascii_isdigit(*p); p++)
+        v = MIN(v * 10 + (guint64)(*p - '0'), (guint64)(G_MAXUINT32 - 1));
+    *value = (guint32)v;
+    return p > start;
+}
+
+/* End of the Contact entry starting at p: the next comma outside quotes and <...>, or end. */
+static const char *
+contact_entry_end(const char *p, const char *end)
+{
+    gboolean quoted = FALSE, bracketed = FALSE;
+    for (; p < end; p++) {
+        if (quoted) {
+            if (*p == '\\' && p + 1 < end)
+                p++;
+            else if (*p == '"')
+                quoted = FALSE;
+        } else if (*p == '"') {
+            quoted = TRUE;
+        } else if (*p == '<') {
+            bracketed = TRUE;
+        } else if (*p == '>') {
+            bracketed = FALSE;
+        } else if (*p == ',' && !bracketed) {
+            return p;
+        }
+    }
+    return end;
+}
+
+static void
+add_contact(const char *p, const char *end, guint32 header_expires, sa_bindings_t *out, gboolean *any_nonzero)
+{
+    while (p < end && sa_is_lws(*p))
+        p++;
+    while (end > p && sa_is_lws(end[-1]))
+        end--;
+    if (p == end)
+        return;
+    if (end - p == 1 && *p == '*') {
+        out->star = TRUE;
+        return;
+    }
+    /* Parameters of the binding follow the URI: after '>' in a name-addr, after the URI's end otherwise. */
+    const char *gt = memchr(p, '>', (gsize)(end - p));
+    const char *params = gt ? gt : p;
+    sa_span_t param = sa_find_param(params, end, "expires");
+    guint32 expires = header_expires;
+    if (param.ptr)
+        delta_seconds(param.ptr, param.ptr + param.len, &expires);
+    out->contacts++;
+    if (expires != 0)
+        *any_nonzero = TRUE;
+    if (expires != G_MAXUINT32 && (out->max_expires == G_MAXUINT32 || expires > out->max_expires))
+        out->max_expires = expires;
+}
+
+void
+sa_parse_bindings(const char *const *contacts, guint n_contacts, const char *expires, sa_bindings_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->max_expires = G_MAXUINT32;
+    guint32 header_expires = G_MAXUINT32;
+    if (expires) {
+        const char *p = skip_lws(expires);
+        if (!delta_seconds(p, p + strlen(p), &header_expires))
+            header_expires = G_MAXUINT32;
+    }
+    gboolean any_nonzero = FALSE;
+    for (guint i = 0; i < n_contacts; i++) {
+        const char *p = contacts[i];
+        if (p == NULL)
+            continue;
+        const char *end = p + strlen(p);
+        while (p < end) {
+            const char *entry_end = contact_entry_end(p, end);
+            add_contact(p, entry_end, header_expires, out, &any_nonzero);
+            p = entry_end + 1;
+        }
+    }
+    /* An expiry of "none" is the registrar's default, not zero. */
+    out->all_zero = out->contacts > 0 && !any_nonzero && out->max_expires == 0;
 }

@@ -42,6 +42,19 @@ guint sa_parse_via(const char *value, sa_via_t *top);
 /* Parses a From/To value: name-addr or addr-spec, then the tag parameter. */
 gboolean sa_parse_from(const char *value, sa_from_t *from);
 
+/* Finds ";name=" (name in lower case, matched in either case) among the parameters in [p, end) and returns
+ * its value (up to ';' or white space); an empty span if absent. */
+sa_span_t sa_find_param(const char *p, const char *end, const char *name);
+
+/* The bindings a REGISTER or its 2xx carries (Contact, Expires), RFC 3261 10.2.1.1 / 10.3. */
+typedef struct {
+    guint   contacts;        /* Contact entries read (not counting "*") */
+    gboolean star;           /* Contact: * (remove every binding) */
+    gboolean all_zero;       /* contacts > 0 and each expires (its parameter, else the header) is 0 */
+    guint32 max_expires;     /* the longest expiry among the contacts, G_MAXUINT32 if none says one */
+} sa_bindings_t;
+void sa_parse_bindings(const char *const *contacts, guint n_contacts, const char *expires, sa_bindings_t *out);
+
 /* Parses "314 INVITE"; FALSE unless both a number that fits 32 bits and a method are there. */
 gboolean sa_parse_cseq(const char *value, guint32 *number, sa_span_t *method);
 

@@ -278,3 +278,17 @@ sa_sip_uri_equal(sa_span_t a, sa_span_t b)
         return bytes_equal(a, b);
     return na == nb && headers_cover(items_a, na, items_b, nb) && headers_cover(items_b, nb, items_a, na);
 }
+
+gboolean
+sa_sip_uri_user(sa_span_t text, sa_span_t *user)
+{
+    sip_uri_t uri;
+    user->ptr = NULL;
+    user->len = 0;
+    if (!parse_uri(text, &uri) || uri.userinfo.ptr == NULL)
+        return FALSE;
+    /* userinfo = user [ ":" password ] */
+    const char *colon = memchr(uri.userinfo.ptr, ':', uri.userinfo.len);
+    *user = span_of(uri.userinfo.ptr, colon ? colon : uri.userinfo.ptr + uri.userinfo.len);
+    return user->len > 0;
+}

@@ -22,6 +22,7 @@ sa_tracker_new(const sa_config_t *config)
     tracker->dns_clients = sa_keytable_new(G_STRUCT_OFFSET(sa_dns_client_t, key));
     tracker->dns_logs = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     tracker->last_time = G_MININT64;
+    tracker->attacks = sa_attacks_new();
     return tracker;
 }
 
@@ -45,6 +46,10 @@ sa_tracker_free(sa_tracker_t *tracker)
         g_hash_table_destroy(tracker->cut_msgs);
     if (tracker->unknown_algs)
         g_hash_table_destroy(tracker->unknown_algs);
+    if (tracker->user_agents)
+        g_hash_table_destroy(tracker->user_agents);
+    sa_attacks_free(tracker->attacks);
+    sa_reg_index_free(tracker->registrations);
     g_free(tracker);
 }
 
@@ -178,4 +183,19 @@ gboolean
 sa_msg_was_cut(const sa_tracker_t *tracker, sa_msg_id_t id)
 {
     return tracker->cut_msgs != NULL && g_hash_table_contains(tracker->cut_msgs, GUINT_TO_POINTER(id));
+}
+
+gboolean
+sa_txn_user(const sa_txn_t *txn, sa_span_t *user)
+{
+    if (txn->username && *txn->username) {
+        user->ptr = txn->username;
+        user->len = strlen(txn->username);
+        return TRUE;
+    }
+    sa_txn_ext_t ext;
+    txn_ext(txn, &ext);
+    const char *uri = txn->reg_kind != SA_REG_NONE ? txn_aor(txn, &ext) : txn->from_uri;
+    sa_span_t text = { uri, uri ? strlen(uri) : 0 };
+    return uri != NULL && sa_sip_uri_user(text, user);
 }

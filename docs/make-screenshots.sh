@@ -5,7 +5,8 @@
 # Usage: docs/make-screenshots.sh [PLUGIN.so]          (default: build/sipauth.so)
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
 # Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png, -problems-menu.png,
-# -problems-action.png, -credentials.png, -flowgraph.png, -profile.png and -conversation-filter.png.
+# -problems-action.png, -credentials.png, -flowgraph.png, -profile.png, -conversation-filter.png,
+# -registrations.png and -sources.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -54,7 +55,7 @@ home=$work/home
 conf=$home/.config/wireshark
 mkdir -p "$conf" "$work/xdg" "$work/in"
 cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$repo/pcaps/cred-verify-md5.pcap" \
-   "$repo/pcaps/cred-refused.pcap" "$work/in/"
+   "$repo/pcaps/cred-refused.pcap" "$repo/pcaps/lab/brute_force.pcap" "$work/in/"
 # The credentials table of the lab's alice (Protocols > SIPAUTH > Credentials), for the verified retry.
 printf '"alice","sipauth.lab","alice-secret","","","","",""\n' > "$conf/sipauth_credentials"
 # And the rows of the credentials capture's e2e case, for the Flow Graph's verdicts.
@@ -76,6 +77,8 @@ geom() {
     geom ExpertInfoDialog "$width" 560
     geom "SIP Authentication Challenges" 1100 250
     geom "SIP Authentication Problems" "$screen_width" 330
+    geom "SIP Authentication Registrations" "$screen_width" 330
+    geom "SIP Authentication Sources" 1100 200
     # The problem flows' SRT dialog, below the main window's filter bar and packet list (see step 4b).
     printf 'gui.geom.ServiceResponseTimeDialog.%s\n' 'x: 0' 'y: 440' "width: $width" 'height: 360' 'maximized: FALSE'
     geom SequenceDialog "$width" 620
@@ -214,4 +217,14 @@ click 255 10                 # Analyze
 xdotool mousemove 300 200; sleep 0.5; xdotool mousemove 300 186; sleep 1     # hover Conversation Filter
 xdotool mousemove 450 186; sleep 0.3; xdotool mousemove 600 186; sleep 0.5; key Up   # its last entry
 shot root screenshot-conversation-filter.png "780x600+0+0"
+quit
+
+# ---- 9. registrations and sources: the lab's brute force (one source, many user names, wrong passwords)
+
+launch 'SIP Authentication Registrations' -r "$work/in/brute_force.pcap" -z sipauth,registrations
+shot "$(xdotool search --onlyvisible --name 'SIP Authentication Registrations' | head -1)" screenshot-registrations.png
+quit
+
+launch 'SIP Authentication Sources' -r "$work/in/brute_force.pcap" -z sipauth,sources
+shot "$(xdotool search --onlyvisible --name 'SIP Authentication Sources' | head -1)" screenshot-sources.png
 quit

@@ -1,6 +1,7 @@
 /* Finds the DNS messages of a frame: their id and whether each is a query or a response, read from the bytes
  * of the DNS dissector's protocol item (the header's first four bytes). */
 #include "dns_messages.h"
+#include "sip_messages.h"
 
 #include <epan/proto.h>
 
@@ -17,18 +18,6 @@ sa_dns_messages_want(GArray *wanted)
 {
     if (proto_dns >= 0)
         g_array_append_val(wanted, proto_dns);
-}
-
-/* The network address of a frame's side as the tracker takes it: IPv4 or IPv6, else empty. */
-static sa_addr_t
-frame_address(const address *addr)
-{
-    sa_addr_t out = { NULL, 0 };
-    if ((addr->type == AT_IPv4 && addr->len == 4) || (addr->type == AT_IPv6 && addr->len == 16)) {
-        out.bytes = (const guint8 *)addr->data;
-        out.len = (guint)addr->len;
-    }
-    return out;
 }
 
 void
@@ -51,7 +40,7 @@ sa_dns_messages_feed(sa_tracker_t *tracker, proto_tree *tree, packet_info *pinfo
         event.time_ns = (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
         event.id = tvb_get_ntohs(tvb, offset);
         event.response = (tvb_get_ntohs(tvb, offset + 2) & 0x8000) != 0;   /* QR */
-        event.client = frame_address(event.response ? &pinfo->net_dst : &pinfo->net_src);
+        event.client = sa_frame_address(event.response ? &pinfo->net_dst : &pinfo->net_src);
         sa_tracker_feed_dns(tracker, &event);
     }
 }

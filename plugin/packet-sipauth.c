@@ -6,11 +6,13 @@
 #include <epan/tap.h>
 
 #include "sipauth/tracker.h"
+#include "sipauth/registrations.h"
 #include "render.h"
 #include "sip_messages.h"
 #include "dns_messages.h"
 #include "stats.h"
 #include "problems_srt.h"
+#include "stats_users.h"
 #include "credentials_uat.h"
 #include "flowgraph.h"
 #include "flow_filter.h"
@@ -26,6 +28,8 @@ static guint    pref_loop_threshold;
 static sa_pref_bool_t pref_heuristic_call_id;
 static guint    pref_slow_retry;
 static sa_pref_bool_t pref_info_column = TRUE;
+static guint    pref_attack_usernames;
+static guint    pref_attack_window;
 
 /* Lives from a file's init routine to its cleanup routine. */
 static sa_tracker_t *tracker;
@@ -49,6 +53,8 @@ sipauth_init(void)
     config.loop_threshold = pref_loop_threshold;
     config.heuristic_call_id = pref_heuristic_call_id;
     config.slow_retry_s = pref_slow_retry;
+    config.attack_usernames = pref_attack_usernames;
+    config.attack_window_s = pref_attack_window;
     tracker = sa_tracker_new(&config);
     const sa_secrets_t *secrets = sa_credentials_uat_secrets();
     if (secrets)
@@ -103,6 +109,13 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     gboolean first_pass = !PINFO_FD_VISITED(pinfo);
     if (first_pass)
         feed_frame(tree, pinfo);
+    gboolean reg_tap = have_tap_listener(sa_stats_registrations_tap());
+    /* A single pass: the rows time decided (an attempt's end, an expiry) since the last frame, so that the
+     * registrations table ends complete; two passes have them on the rows' own messages. */
+    sa_registration_t registration;
+    while (first_pass && reg_tap && sa_tracker_next_changed_registration(tracker, &registration))
+        tap_queue_packet(sa_stats_registrations_tap(), pinfo, wmem_memdup(pinfo->pool, &registration,
+                                                                          sizeof registration));
     sa_msg_id_t first;
     guint count = sa_tracker_frame_messages(tracker, pinfo->num, &first);
     if (count == 0)
@@ -112,6 +125,9 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     gboolean tap = have_tap_listener(sa_stats_tap());
     gboolean flowgraph = sa_flowgraph_listening();
     for (sa_msg_id_t id = first; id < first + count; id++) {
+        if (reg_tap && sa_tracker_registration(tracker, id, view, &registration))
+            tap_queue_packet(sa_stats_registrations_tap(), pinfo,
+                             wmem_memdup(pinfo->pool, &registration, sizeof registration));
         sa_result_t result;
         if (!sa_tracker_result(tracker, id, view, &result)) {
             if (flowgraph && first_pass)
@@ -137,6 +153,7 @@ proto_register_sipauth(void)
     sa_stats_register();
     sa_problems_srt_register(proto_sipauth);
     sa_flowgraph_register(proto_sipauth);
+    sa_stats_users_register();
 
     sa_config_t defaults;
     sa_config_init_defaults(&defaults);
@@ -145,6 +162,8 @@ proto_register_sipauth(void)
     pref_loop_threshold = defaults.loop_threshold;
     pref_heuristic_call_id = defaults.heuristic_call_id;
     pref_slow_retry = defaults.slow_retry_s;
+    pref_attack_usernames = defaults.attack_usernames;
+    pref_attack_window = defaults.attack_window_s;
 
     module_t *module = prefs_register_protocol(proto_sipauth, NULL);
     prefs_register_bool_preference(module, "track_401", "Follow 401 challenges",
@@ -163,6 +182,12 @@ proto_register_sipauth(void)
     prefs_register_uint_preference(module, "slow_retry", "Slow retry (s)",
         "Seconds after its challenge from which an authenticated retry is slow (sipauth.slow_retry, with the "
         "UA's DNS queries in between); 0: never", 10, &pref_slow_retry);
+    prefs_register_uint_preference(module, "attack_usernames", "Attack: user names",
+        "Distinct user names with refused credentials or unanswered challenges from one source, within the "
+        "attack window, that make a credential attack (sipauth.credential_attack); 0: never", 10,
+        &pref_attack_usernames);
+    prefs_register_uint_preference(module, "attack_window", "Attack window (s)",
+        "Seconds within which a source's failing user names are counted", 10, &pref_attack_window);
     sa_credentials_uat_register(module);
 
     sipauth_handle = register_dissector("sipauth", dissect_sipauth, proto_sipauth);

@@ -4,6 +4,7 @@
 #include "sipauth/explain.h"
 
 #include <epan/expert.h>
+#include <epan/to_str.h>
 
 static int proto_sipauth = -1;
 
@@ -34,6 +35,8 @@ static int hf_sipauth_credentials_reason = -1;
 static int hf_sipauth_algorithm = -1;
 static int hf_sipauth_qop = -1;
 static int hf_sipauth_username = -1;
+static int hf_sipauth_attack_source = -1;
+static int hf_sipauth_attack_usernames = -1;
 
 static gint ett_sipauth = -1;
 static gint ett_sipauth_credentials = -1;
@@ -179,6 +182,14 @@ sa_render_register(int proto)
         { &hf_sipauth_username,
           { "User name", "sipauth.username", FT_STRING, BASE_NONE, NULL, 0x0,
             "The retry's credentials' username", HFILL } },
+        { &hf_sipauth_attack_source,
+          { "Attack source", "sipauth.attack_source", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Credential attack: the source address that crossed the threshold here (or announced a scanner)",
+            HFILL } },
+        { &hf_sipauth_attack_usernames,
+          { "Attack user names", "sipauth.attack_usernames", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Credential attack: the source's distinct user names with refused credentials or unanswered "
+            "challenges within sipauth.attack_window (0: a scanner's User-Agent)", HFILL } },
     };
     static gint *ett[] = { &ett_sipauth, &ett_sipauth_credentials };
     static ei_register_info ei[] = {
@@ -333,12 +344,36 @@ finding_ei(sa_finding_t finding, const sa_result_t *r)
     return &ei_text[text];
 }
 
+/* A credential attack's source as Wireshark prints addresses. */
+static const char *
+attack_source(packet_info *pinfo, const sa_result_t *r)
+{
+    address addr;
+    if (r->attack_source.len == 4)
+        set_address(&addr, AT_IPv4, 4, r->attack_source.bytes);
+    else if (r->attack_source.len == 16)
+        set_address(&addr, AT_IPv6, 16, r->attack_source.bytes);
+    else
+        return "?";
+    return address_to_str(pinfo->pool, &addr);
+}
+
 /* One expert info per finding, its registered text the fixed text of its case; the frames to go to are the
- * fields beside it. */
+ * fields beside it. A credential attack also names its source and count (the registered text stays the
+ * group's title). */
 static void
 add_expert(packet_info *pinfo, proto_item *item, sa_finding_t finding, const sa_result_t *r)
 {
-    expert_add_info(pinfo, item, finding_ei(finding, r));
+    expert_field *ei = finding_ei(finding, r);
+    if (finding != SA_FINDING_CREDENTIAL_ATTACK) {
+        expert_add_info(pinfo, item, ei);
+    } else if (r->attack_usernames > 0) {
+        expert_add_info_format(pinfo, item, ei, "%s: %s, %u user names", sa_finding_text(finding, r),
+                               attack_source(pinfo, r), r->attack_usernames);
+    } else {
+        expert_add_info_format(pinfo, item, ei, "%s: %s, User-Agent %s", sa_finding_text(finding, r),
+                               attack_source(pinfo, r), r->attack_user_agent ? r->attack_user_agent : "?");
+    }
 }
 
 /* The Info column tag of a challenge: how this step went, in the flow's terms. */
@@ -499,6 +534,11 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
 
     if (r->role == SA_ROLE_RETRY)
         add_credentials(sub, tvb, r);
+    if (r->findings & SA_FINDING_BIT(SA_FINDING_CREDENTIAL_ATTACK)) {
+        add_string(sub, hf_sipauth_attack_source, tvb, attack_source(pinfo, r));
+        proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_attack_usernames, tvb, 0, 0,
+                                                     r->attack_usernames));
+    }
 
     /* The verdict's statement comes first; it and the details sit under the verdict item (an expert info
      * opens its own subtree under the item it is added to). */

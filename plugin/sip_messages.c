@@ -54,6 +54,17 @@ sa_sip_messages_quoted(const packet_info *pinfo)
     return FALSE;
 }
 
+sa_addr_t
+sa_frame_address(const address *addr)
+{
+    sa_addr_t out = { NULL, 0 };
+    if ((addr->type == AT_IPv4 && addr->len == 4) || (addr->type == AT_IPv6 && addr->len == 16)) {
+        out.bytes = (const guint8 *)addr->data;
+        out.len = (guint)addr->len;
+    }
+    return out;
+}
+
 gboolean
 sa_sip_message_read(packet_info *pinfo, const field_info *item, gboolean quoted, sa_sip_message_t *msg)
 {
@@ -73,6 +84,8 @@ sa_sip_message_read(packet_info *pinfo, const field_info *item, gboolean quoted,
     msg->event.frame = pinfo->num;
     msg->event.time_ns = (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
     msg->event.quoted_in_error = quoted;
+    msg->event.src = sa_frame_address(&pinfo->net_src);
+    msg->event.dst = sa_frame_address(&pinfo->net_dst);
     msg->event.truncated = msg->event.truncated || cut;
     return TRUE;
 }

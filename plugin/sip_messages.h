@@ -21,4 +21,7 @@ gboolean sa_sip_messages_quoted(const packet_info *pinfo);
 /* Reads one SIP protocol item into msg (strings in pinfo->pool); FALSE if it holds no request or response. */
 gboolean sa_sip_message_read(packet_info *pinfo, const field_info *item, gboolean quoted, sa_sip_message_t *msg);
 
+/* A frame's network address as the tracker takes it: IPv4 or IPv6, else empty; points into addr. */
+sa_addr_t sa_frame_address(const address *addr);
+
 #endif

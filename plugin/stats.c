@@ -13,6 +13,7 @@
 
 #include "sipauth/tracker.h"
 #include "stats.h"
+#include "stat_table.h"
 #include "sipauth/explain.h"
 
 static int sipauth_tap = -1;
@@ -21,72 +22,6 @@ int
 sa_stats_tap(void)
 {
     return sipauth_tap;
-}
-
-static void
-set_string(stat_tap_table_item_type *item, const char *text)
-{
-    g_free((char *)item->value.string_value);
-    item->type = TABLE_ITEM_STRING;
-    item->value.string_value = g_strdup(text ? text : "");
-}
-
-static void
-free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *item)
-{
-    if (item->type == TABLE_ITEM_STRING) {
-        g_free((char *)item->value.string_value);
-        item->value.string_value = NULL;
-    }
-}
-
-/* Drops every row: the tables grow with the capture, so a reset empties them. */
-static void
-clear_rows(stat_tap_table *table)
-{
-    for (guint row = 0; row < table->num_elements; row++) {
-        for (guint column = 0; column < table->num_fields; column++)
-            free_item(table, row, column, stat_tap_get_field_data(table, row, column));
-        g_free(table->elements[row]);
-    }
-    g_free(table->elements);
-    table->elements = NULL;
-    table->num_elements = 0;
-}
-
-/* Sets row index to zeros and empty strings of the columns' types. */
-static stat_tap_table_item_type *
-blank_row(stat_tap_table *table, guint index, const stat_tap_table_item *columns, guint n_columns)
-{
-    stat_tap_table_item_type items[16];
-    ws_assert(n_columns <= G_N_ELEMENTS(items));
-    memset(items, 0, sizeof items);
-    for (guint c = 0; c < n_columns; c++)
-        items[c].type = columns[c].type;
-    stat_tap_init_table_row(table, index, n_columns, items);
-    stat_tap_table_item_type *row = table->elements[index];
-    for (guint c = 0; c < n_columns; c++)
-        if (row[c].type == TABLE_ITEM_STRING)
-            set_string(&row[c], "");
-    return row;
-}
-
-static stat_tap_table *
-first_table(void *tapdata)
-{
-    stat_data_t *stat_data = (stat_data_t *)tapdata;
-    return g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
-}
-
-static void
-init_single_table(stat_tap_table_ui *ui, const char *title, guint n_fields)
-{
-    stat_tap_table *table = stat_tap_find_table(ui, title);
-    if (table) {
-        clear_rows(table);
-        return;
-    }
-    stat_tap_add_table(ui, stat_tap_init_table(title, n_fields, 0, NULL));
 }
 
 /* ---- -z sipauth,stat: one row per method and challenge code, then a total ---- */
@@ -121,24 +56,24 @@ static const char TOTAL[] = "Total";
 static void
 stat_init(stat_tap_table_ui *ui)
 {
-    init_single_table(ui, STAT_TITLE, ST_COLUMNS);
+    sa_table_init_single(ui, STAT_TITLE, ST_COLUMNS);
 }
 
 static void
 stat_reset(stat_tap_table *table)
 {
-    clear_rows(table);
+    sa_table_clear_rows(table);
 }
 
 static stat_tap_table_item_type *
 new_stat_row(stat_tap_table *table, guint index, const char *method, const char *code)
 {
-    stat_tap_table_item_type *row = blank_row(table, index, stat_columns, ST_COLUMNS);
-    set_string(&row[ST_METHOD], method);
-    set_string(&row[ST_CODE], code);
-    set_string(&row[ST_MIN_RETRY], "-");
-    set_string(&row[ST_AVG_RETRY], "-");
-    set_string(&row[ST_MAX_RETRY], "-");
+    stat_tap_table_item_type *row = sa_table_blank_row(table, index, stat_columns, ST_COLUMNS);
+    sa_table_set_string(&row[ST_METHOD], method);
+    sa_table_set_string(&row[ST_CODE], code);
+    sa_table_set_string(&row[ST_MIN_RETRY], "-");
+    sa_table_set_string(&row[ST_AVG_RETRY], "-");
+    sa_table_set_string(&row[ST_MAX_RETRY], "-");
     return row;
 }
 
@@ -172,7 +107,7 @@ set_seconds(stat_tap_table_item_type *item, double value)
 {
     char text[32];
     snprintf(text, sizeof text, "%.3f", value);
-    set_string(item, text);
+    sa_table_set_string(item, text);
 }
 
 /* Writes the cells derived from the raw counters. */
@@ -236,7 +171,7 @@ stat_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, cons
             tap_flags_t flags _U_)
 {
     const sa_result_t *r = (const sa_result_t *)data;
-    stat_tap_table *table = first_table(tapdata);
+    stat_tap_table *table = sa_table_first(tapdata);
     if (r->retransmission)
         return TAP_PACKET_DONT_REDRAW;
     switch (r->role) {
@@ -256,11 +191,11 @@ stat_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, cons
     }
 }
 
-/* ---- -z sipauth,problems: one row per flow not (yet) accepted, in challenge order ---- */
+/* ---- -z sipauth,problems: one row per flow not (yet) accepted, grouped by address of record ---- */
 
 enum {
     PR_FLOW, PR_FROM, PR_USERNAME, PR_REALM, PR_METHOD, PR_CODE, PR_CHALLENGE_FRAME, PR_RETRY_FRAME,
-    PR_ATTEMPTS, PR_OUTCOME, PR_VERDICT, PR_HINT, PR_COLUMNS
+    PR_ATTEMPTS, PR_OUTCOME, PR_VERDICT, PR_HINT, PR_SUPERSEDED, PR_COLUMNS
 };
 
 static stat_tap_table_item problem_columns[PR_COLUMNS] = {
@@ -275,86 +210,166 @@ static stat_tap_table_item problem_columns[PR_COLUMNS] = {
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Attempts",        "%8u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Outcome",         "%-16s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict",         "%-16s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Hint",            "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Hint",            "%-80s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Superseded",      "%s" },
 };
 
 static const char PROBLEMS_TITLE[] = "SIP Authentication Problems";
 
 /*
- * Where each flow's row is: per table (the GUI may open several), an array by flow id (ids are dense, from
- * 1) of row index + 1, 0 for none. Every event finds its row in constant time. Rows stay in challenge
- * order: removing an accepted flow's row moves only the rows after it, which are the flows challenged
- * since and still unresolved; a retry comes within seconds, so these are few.
+ * Rows are grouped by the flows' address of record (sa_result_t.user_uri: a REGISTER's To URI, else the From
+ * URI), a group in the order of its first problem, flows in challenge order within it: a new row goes after its
+ * group's last one. An accepted flow's row goes away; it marks the earlier rows of its group and method as
+ * superseded. Inserting or removing a row moves only the rows after it.
  */
-static GHashTable *row_indexes;   /* stat_tap_table * -> GArray of guint */
+typedef struct {
+    char   *aor;
+    guint32 last_flow;           /* the group's last row's flow */
+} group_t;
 
-static GArray *
-row_index(const stat_tap_table *table)
+typedef struct {
+    GHashTable *by_aor;          /* AOR -> group_t */
+    GHashTable *by_flow;         /* flow id -> its row's group_t */
+} problem_groups_t;
+
+static GHashTable *problem_groups;   /* stat_tap_table * -> problem_groups_t */
+
+static void
+free_group(gpointer data)
 {
-    if (row_indexes == NULL)
-        row_indexes = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
-    GArray *index = g_hash_table_lookup(row_indexes, table);
-    if (index == NULL) {
-        index = g_array_new(FALSE, TRUE, sizeof(guint));
-        g_hash_table_insert(row_indexes, (gpointer)table, index);
+    group_t *group = data;
+    g_free(group->aor);
+    g_free(group);
+}
+
+static void
+free_problem_groups(gpointer data)
+{
+    problem_groups_t *groups = data;
+    g_hash_table_destroy(groups->by_flow);
+    g_hash_table_destroy(groups->by_aor);
+    g_free(groups);
+}
+
+static problem_groups_t *
+groups_of(const stat_tap_table *table)
+{
+    if (problem_groups == NULL)
+        problem_groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_problem_groups);
+    problem_groups_t *groups = g_hash_table_lookup(problem_groups, table);
+    if (groups == NULL) {
+        groups = g_new0(problem_groups_t, 1);
+        groups->by_aor = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_group);
+        groups->by_flow = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_hash_table_insert(problem_groups, (gpointer)table, groups);
     }
-    return index;
+    return groups;
 }
 
 static void
-forget_rows(const stat_tap_table *table)
+forget_problems(const stat_tap_table *table)
 {
-    if (row_indexes)
-        g_array_set_size(row_index(table), 0);
-}
-
-static gint
-find_flow(const stat_tap_table *table, guint32 flow)
-{
-    GArray *index = row_index(table);
-    guint at = flow < index->len ? g_array_index(index, guint, flow) : 0;
-    return (gint)at - 1;
-}
-
-static void
-set_row_of(const stat_tap_table *table, guint32 flow, guint row_plus_one)
-{
-    GArray *index = row_index(table);
-    if (flow >= index->len)
-        g_array_set_size(index, MAX(flow + 1, index->len * 2));
-    g_array_index(index, guint, flow) = row_plus_one;
+    sa_table_forget_rows(table);
+    if (problem_groups)
+        g_hash_table_remove(problem_groups, table);
 }
 
 static void
 problems_init(stat_tap_table_ui *ui)
 {
-    init_single_table(ui, PROBLEMS_TITLE, PR_COLUMNS);
-    forget_rows(stat_tap_find_table(ui, PROBLEMS_TITLE));
+    sa_table_init_single(ui, PROBLEMS_TITLE, PR_COLUMNS);
+    forget_problems(stat_tap_find_table(ui, PROBLEMS_TITLE));
+}
+
+static guint32
+row_flow(const stat_tap_table *table, guint index)
+{
+    return table->elements[index][PR_FLOW].value.uint_value;
+}
+
+/* Rows from index on moved: their flows' row numbers follow. */
+static void
+renumber_from(stat_tap_table *table, guint index)
+{
+    for (guint i = index; i < table->num_elements; i++)
+        sa_table_set_row_of(table, row_flow(table, i), i + 1);
 }
 
 static stat_tap_table_item_type *
 new_problem_row(stat_tap_table *table, const sa_result_t *r)
 {
-    stat_tap_table_item_type *row = blank_row(table, table->num_elements, problem_columns, PR_COLUMNS);
+    problem_groups_t *groups = groups_of(table);
+    const char *aor = r->user_uri ? r->user_uri : "";
+    group_t *group = g_hash_table_lookup(groups->by_aor, aor);
+    guint at = table->num_elements;
+    if (group) {
+        gint last = sa_table_row_of(table, group->last_flow);
+        if (last >= 0)
+            at = (guint)last + 1;
+    } else {
+        group = g_new0(group_t, 1);
+        group->aor = g_strdup(aor);
+        g_hash_table_insert(groups->by_aor, group->aor, group);
+    }
+    stat_tap_table_item_type *row = sa_table_blank_row(table, table->num_elements, problem_columns, PR_COLUMNS);
+    if (at + 1 < table->num_elements) {
+        memmove(&table->elements[at + 1], &table->elements[at],
+                (table->num_elements - 1 - at) * sizeof table->elements[0]);
+        table->elements[at] = row;
+    }
     row[PR_FLOW].value.uint_value = r->flow;
-    set_string(&row[PR_FROM], r->from_uri);
-    set_string(&row[PR_METHOD], r->method);
-    set_row_of(table, r->flow, table->num_elements);
+    sa_table_set_string(&row[PR_FROM], r->from_uri);
+    sa_table_set_string(&row[PR_METHOD], r->method);
+    group->last_flow = r->flow;
+    g_hash_table_insert(groups->by_flow, GUINT_TO_POINTER(r->flow), group);
+    renumber_from(table, at);
     return row;
 }
 
 static void
 remove_problem_row(stat_tap_table *table, guint index)
 {
-    set_row_of(table, table->elements[index][PR_FLOW].value.uint_value, 0);
+    problem_groups_t *groups = groups_of(table);
+    guint32 flow = row_flow(table, index);
+    group_t *group = g_hash_table_lookup(groups->by_flow, GUINT_TO_POINTER(flow));
+    g_hash_table_remove(groups->by_flow, GUINT_TO_POINTER(flow));
+    if (group && group->last_flow == flow) {
+        gboolean previous_in_group = index > 0 && g_hash_table_lookup(groups->by_flow,
+                                                     GUINT_TO_POINTER(row_flow(table, index - 1))) == group;
+        if (previous_in_group)
+            group->last_flow = row_flow(table, index - 1);
+        else
+            g_hash_table_remove(groups->by_aor, group->aor);
+    }
+    sa_table_set_row_of(table, flow, 0);
     for (guint c = 0; c < PR_COLUMNS; c++)
-        free_item(table, index, c, &table->elements[index][c]);
+        sa_table_free_item(table, index, c, &table->elements[index][c]);
     g_free(table->elements[index]);
     memmove(&table->elements[index], &table->elements[index + 1],
             (table->num_elements - index - 1) * sizeof table->elements[0]);
     table->num_elements--;
-    for (guint i = index; i < table->num_elements; i++)
-        set_row_of(table, table->elements[i][PR_FLOW].value.uint_value, i + 1);
+    renumber_from(table, index);
+}
+
+/* An accepted flow supersedes the earlier problems of its address of record and method. */
+static void
+mark_superseded(stat_tap_table *table, const sa_result_t *r)
+{
+    problem_groups_t *groups = groups_of(table);
+    group_t *group = g_hash_table_lookup(groups->by_aor, r->user_uri ? r->user_uri : "");
+    if (group == NULL)
+        return;
+    char text[32];
+    snprintf(text, sizeof text, "by flow %u", r->flow);
+    for (gint i = sa_table_row_of(table, group->last_flow); i >= 0; i--) {
+        guint32 flow = row_flow(table, (guint)i);
+        if (g_hash_table_lookup(groups->by_flow, GUINT_TO_POINTER(flow)) != group)
+            break;
+        stat_tap_table_item_type *row = table->elements[i];
+        if (flow < r->flow && g_strcmp0(row[PR_METHOD].value.string_value, r->method) == 0
+                && *row[PR_SUPERSEDED].value.string_value == '\0')
+            sa_table_set_string(&row[PR_SUPERSEDED], text);
+    }
 }
 
 /* The latest attempt's outcome, and the flow's verdict as it stands with the core's words for it. */
@@ -364,12 +379,12 @@ set_outcome(stat_tap_table_item_type *row, const sa_result_t *r, guint code)
     if (code != 0) {
         char text[48];
         snprintf(text, sizeof text, "%s (%u)", sa_outcome_name(r->flow_state), code);
-        set_string(&row[PR_OUTCOME], text);
+        sa_table_set_string(&row[PR_OUTCOME], text);
     } else {
-        set_string(&row[PR_OUTCOME], sa_outcome_name(r->flow_state));
+        sa_table_set_string(&row[PR_OUTCOME], sa_outcome_name(r->flow_state));
     }
-    set_string(&row[PR_VERDICT], sa_verdict_name(r->verdict_now));
-    set_string(&row[PR_HINT], sa_verdict_text(r));
+    sa_table_set_string(&row[PR_VERDICT], sa_verdict_name(r->verdict_now));
+    sa_table_set_string(&row[PR_HINT], sa_verdict_text(r));
 }
 
 static tap_packet_status
@@ -377,10 +392,10 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
                 tap_flags_t flags _U_)
 {
     const sa_result_t *r = (const sa_result_t *)data;
-    stat_tap_table *table = first_table(tapdata);
+    stat_tap_table *table = sa_table_first(tapdata);
     if (r->retransmission)
         return TAP_PACKET_DONT_REDRAW;
-    gint index = find_flow(table, r->flow);
+    gint index = sa_table_row_of(table, r->flow);
     stat_tap_table_item_type *row = index >= 0 ? table->elements[index] : NULL;
     switch (r->role) {
     case SA_ROLE_CHALLENGE:
@@ -390,23 +405,25 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
         }
         row[PR_CODE].value.uint_value = r->challenge_code;
         row[PR_ATTEMPTS].value.uint_value = r->attempt;
-        set_string(&row[PR_REALM], r->realm);
+        sa_table_set_string(&row[PR_REALM], r->realm);
         set_outcome(row, r, 0);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RETRY:
         if (row == NULL)
             return TAP_PACKET_DONT_REDRAW;
         row[PR_RETRY_FRAME].value.uint_value = pinfo->num;
-        set_string(&row[PR_USERNAME], r->username);
+        sa_table_set_string(&row[PR_USERNAME], r->username);
         set_outcome(row, r, 0);
         return TAP_PACKET_REDRAW;
     case SA_ROLE_RESULT:
         if (row == NULL)
             return TAP_PACKET_DONT_REDRAW;
-        if (r->flow_state == SA_OUTCOME_ACCEPTED)
+        if (r->flow_state == SA_OUTCOME_ACCEPTED) {
             remove_problem_row(table, (guint)index);
-        else
+            mark_superseded(table, r);
+        } else {
             set_outcome(row, r, r->result_code);
+        }
         return TAP_PACKET_REDRAW;
     default:
         return TAP_PACKET_DONT_REDRAW;
@@ -416,8 +433,8 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
 static void
 problems_reset(stat_tap_table *table)
 {
-    clear_rows(table);
-    forget_rows(table);
+    sa_table_clear_rows(table);
+    forget_problems(table);
 }
 
 void
@@ -431,7 +448,7 @@ sa_stats_register(void)
         stat_init,
         stat_packet,
         stat_reset,
-        free_item,
+        sa_table_free_item,
         NULL,
         array_length(stat_columns), stat_columns,
         0, NULL,
@@ -446,7 +463,7 @@ sa_stats_register(void)
         problems_init,
         problems_packet,
         problems_reset,
-        free_item,
+        sa_table_free_item,
         NULL,
         array_length(problem_columns), problem_columns,
         0, NULL,

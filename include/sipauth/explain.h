@@ -131,7 +131,12 @@ G_BEGIN_DECLS
                                                "are correct") \
     X(CORRECT_REFUSED,     CORRECT_CREDENTIALS_REFUSED, "Correct credentials refused: " SA_TEXT_SERVER_SIDE) \
     X(AKA_AUTN_INVALID,    AKA_AUTN_INVALID,   "The challenge's AUTN does not verify with the user's K and OP/OPc: " \
-                                               "the network (HSS) has other keys for this user")
+                                               "the network (HSS) has other keys for this user") \
+    /* a source's behaviour (SPEC section 12); the frame shows the source and the count after the text */ \
+    X(ATTACK_USERNAMES,    CREDENTIAL_ATTACK,  "Credential attack: one source had credentials refused or challenges " \
+                                               "left unanswered for many user names (brute force or scan)") \
+    X(ATTACK_SCANNER,      CREDENTIAL_ATTACK,  "Credential attack: the source announces a known SIP scanner in its " \
+                                               "User-Agent")
 
 typedef enum {
 #define SA_TEXT_ENUM(id, finding, text) SA_TEXT_##id,

@@ -39,7 +39,8 @@
     X(WRONG_CREDENTIALS,        "wrong_credentials",        SECURITY,      WARN, "Response does not verify: wrong password or keys on the UA") \
     X(CREDENTIALS_CORRECT,      "credentials_correct",      SECURITY,      CHAT, "Response verifies: the credentials are correct") \
     X(CORRECT_CREDENTIALS_REFUSED, "correct_credentials_refused", SECURITY, WARN, "Correct credentials refused by the server") \
-    X(AKA_AUTN_INVALID,         "aka_autn_invalid",         SECURITY,      WARN, "IMS AKA: the challenge's AUTN does not verify with the user's keys")
+    X(AKA_AUTN_INVALID,         "aka_autn_invalid",         SECURITY,      WARN, "IMS AKA: the challenge's AUTN does not verify with the user's keys") \
+    X(CREDENTIAL_ATTACK,        "credential_attack",        SECURITY,      WARN, "Credential attack: one source failing for many user names, or a scanner")
 
 typedef enum {
 #define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,

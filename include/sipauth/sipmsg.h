@@ -11,11 +11,14 @@ G_BEGIN_DECLS
  * and each of the four authentication headers (the tracker examines up to 8 realms). */
 #define SA_MSG_MAX_VIA   256
 #define SA_MSG_MAX_AUTH  8
+/* Contact header lines kept: a REGISTER's bindings (more are rare; the rest is not read). */
+#define SA_MSG_MAX_CONTACT 8
 
 /* One parsed message: the event to feed and the arrays its header lists point into. */
 typedef struct {
     sa_event_t  event;
     const char *via[SA_MSG_MAX_VIA];
+    const char *contact[SA_MSG_MAX_CONTACT];
     const char *www_authenticate[SA_MSG_MAX_AUTH];
     const char *proxy_authenticate[SA_MSG_MAX_AUTH];
     const char *authorization[SA_MSG_MAX_AUTH];
@@ -26,7 +29,7 @@ typedef struct {
  * Parses the message in text[0..len) in place, the way the SIP dissector reads it; text must hold
  * len + 1 bytes. The start line is a Request-Line "METHOD URI SIP/2.0" or a Status-Line
  * "SIP/2.0 CODE ..."; header lines follow up to the first empty line, folded lines are joined, and
- * names match case-insensitively, compact forms (i, f, v) included. Values are what follows the
+ * names match case-insensitively, compact forms (i, f, v, t, m, l) included. Values are what follows the
  * colon and its white space, NUL-terminated inside text, which must outlive the event; bytes that
  * are not UTF-8 become '?'. Via lines past SA_MSG_MAX_VIA and authentication headers past
  * SA_MSG_MAX_AUTH are not kept. Only the message fields of msg->event are set (frame, time and

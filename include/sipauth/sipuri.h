@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  */
 gboolean sa_sip_uri_equal(sa_span_t a, sa_span_t b);
 
+/* The user part of a SIP or SIPS URI (without a password); FALSE when it has none or is not one. */
+gboolean sa_sip_uri_user(sa_span_t uri, sa_span_t *user);
+
 G_END_DECLS
 
 #endif

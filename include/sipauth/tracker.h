@@ -7,6 +7,7 @@
 #include "sipauth/vocabulary.h"
 #include "sipauth/secrets.h"
 #include "sipauth/credcheck.h"
+#include "sipauth/span.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ typedef struct {
     guint    loop_threshold;     /* non-stale challenges in one flow that make a loop */
     gboolean heuristic_call_id;  /* link retries that use a new Call-ID */
     guint    slow_retry_s;       /* a retry later than this after its challenge is slow; 0: never */
+    guint    attack_usernames;   /* distinct user names with failures from one source that make an attack; 0: never */
+    guint    attack_window_s;    /* ... within this many seconds */
 } sa_config_t;
 
 void sa_config_init_defaults(sa_config_t *config);
@@ -56,6 +59,12 @@ typedef struct {
     const char *call_id;
     const char *cseq;                /* "314 INVITE" */
     const char *from;                /* From header value */
+    const char *to;                  /* To header value */
+    const char *user_agent;          /* User-Agent header value */
+    const char *expires;             /* Expires header value */
+    sa_header_list_t contact;
+    sa_addr_t src;                   /* the frame's network source and destination (set by the caller) */
+    sa_addr_t dst;
     sa_header_list_t via;
     sa_header_list_t www_authenticate;
     sa_header_list_t proxy_authenticate;
@@ -165,6 +174,17 @@ typedef struct {
     sa_qop_check_t qop_check;
     sa_response_check_t response_check;
     sa_credentials_t refused_credentials; /* the flow's refused (or 403) retry's credentials, for the statement */
+
+    /* Who (SPEC section 12). */
+    const char  *user_uri;           /* the challenged request's AOR (To URI of a REGISTER) or From URI: whose
+                                      * user name a flow without credentials probed (sa_result_user) */
+    const char  *user_agent;         /* User-Agent of the challenged request (or of the retry), NULL if none */
+    gboolean     refusal;            /* this message refused a retry: a challenge refusing the retry before it
+                                      * (retry_challenged), or a 403 to a retry */
+    sa_addr_t    attack_source;      /* credential_attack: the source; attack_usernames its distinct user names
+                                      * with failures within the window (0: a scanner's User-Agent) */
+    guint        attack_usernames;
+    const char  *attack_user_agent;  /* credential_attack by User-Agent: the one announced */
 } sa_result_t;
 
 sa_tracker_t *sa_tracker_new(const sa_config_t *config);
@@ -199,6 +219,9 @@ void sa_tracker_foreach_challenge(const sa_tracker_t *tracker, sa_view_t view,
                                   sa_challenge_func_t func, gpointer user_data);
 
 guint sa_tracker_flow_count(const sa_tracker_t *tracker);
+
+/* The user name of a result's flow: its retry's credentials' username, else the user part of user_uri. */
+gboolean sa_result_user(const sa_result_t *result, sa_span_t *user);
 
 const char *sa_role_name(sa_role_t role);
 const char *sa_outcome_name(sa_outcome_t outcome);

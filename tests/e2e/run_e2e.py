@@ -16,7 +16,7 @@ FIELDS = ("flow", "role", "attempt", "challenge_code", "request_frame", "challen
           "retry_frame", "result_frame", "result_code", "time_to_retry", "outcome", "heuristic",
           "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "result_reason",
           "dns_queries", "dns_unanswered", "dns_frame",
-          "credentials", "credentials_reason", "algorithm", "qop", "username")
+          "credentials", "credentials_reason", "algorithm", "qop", "username", "attack_source", "attack_usernames")
 LABELLED = {"role", "outcome", "verdict", "credentials"}
 TIMES = {"time_to_retry", "auth_time"}
 SPACED = {"result_reason", "username", "algorithm", "qop"}      # shown with underscores for spaces

@@ -10,8 +10,11 @@ retransmissions, and that every frame link points at a frame of the right role. 
 run must count the same challenges and retries. tshark runs with the lab's credentials table
 (tests/lab/credentials, each row given as -o uat:sipauth_credentials:ROW), and where the truth has
 "credentials" (truths written before issue 15 do not), every retry's sipauth.credentials, per flow
-in attempt order, and the frames with each credential finding must be what the truth says. Prints
-one line per scenario and a closing "N passed, N failed"; exits 1 on any failure.
+in attempt order, and the frames with each credential finding must be what the truth says. Where the
+truth has "registrations_truth" (the brute force, issue 17), the -z sipauth,registrations and
+-z sipauth,sources rows and the sipauth.credential_attack frames, in two passes and in one, compared as
+tests/registrations/check_registrations.py does. Prints one line per scenario and a closing
+"N passed, N failed"; exits 1 on any failure.
 """
 import argparse
 import glob
@@ -270,7 +273,21 @@ def check(wrapper, plugin, pcap, truth, table):
     for key in ("challenges", "retries"):
         if single[key] != truth[key]:
             problems.append("single pass %s: plugin %s, truth %s" % (key, single[key], truth[key]))
-    return problems, observed
+    return problems + registration_problems(wrapper, plugin, pcap, truth), observed
+
+
+def registration_problems(wrapper, plugin, pcap, truth):
+    """The registrations and sources tables and the attack findings (issue 17), where the truth has them."""
+    if "registrations_truth" not in truth:
+        return []
+    sys.path.insert(0, os.path.join(HERE, "..", "registrations"))
+    import check_registrations
+    problems = []
+    for mode in check_registrations.MODES:
+        result = check_registrations.run_case(wrapper, plugin, pcap, truth["registrations_truth"], mode)
+        for what, found in check_registrations.compare_case(result, truth["registrations_truth"], mode):
+            problems += ["%s %s: %s" % (mode, what, p) for p in found]
+    return problems
 
 
 def main():

@@ -25,4 +25,4 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/sipauth-lab-live.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 timeout 420 "$here/run-lab.sh" "$dir"
 timeout 60 python3 "$here/verify_wire.py" "$dir"
-timeout 170 python3 "$here/check_lab.py" "$wrapper" "$plugin" "$dir"
+timeout 300 python3 "$here/check_lab.py" "$wrapper" "$plugin" "$dir"

@@ -42,6 +42,8 @@ DESIGNS = {
     "register_wrong_then_right": [(REG, 401, "challenged", WRONG), (REG, 401, "accepted", OK)],
     "register_stale": [(REG, 401, "stale", OK), (REG, 401, "accepted", OK)],
     "register_refused": [(REG, 401, "challenged", WRONG), (REG, 401, "no retry", None)],
+    # a guessed user name Kamailio does not know (brute force): challenged again, no entry in the table
+    "register_guessed": [(REG, 401, "challenged", "not checked"), (REG, 401, "no retry", None)],
     # frank: the client and the table say frank-secret, Kamailio stores another password
     "register_correct_refused": [(REG, 401, "challenged", OK), (REG, 401, "no retry", None)],
     "invite_ok": [(INV, 407, "accepted", OK)],

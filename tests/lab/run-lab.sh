@@ -327,6 +327,33 @@ if [ "$ipv6" = yes ]; then
     scenario register_ipv6 register "$PROXY6" "register_ok --transport udp6" \
         -i ::1 -p "$UAC" -m 1 "${ALICE[@]}" -key cport "$UAC"
 fi
+# Brute force from one source: 30 user names (6 of the lab's with wrong-password, 24 unknown guesses) from the
+# injection file, 10 a second, each REGISTER, 401, retry, 401, given up. The capture goes on until the retry
+# timeout (32 s) has passed after the last refusal, marked by a stray ACK to the proxy (absorbed, unanswered), so
+# that every attempt has its outcome in the capture. lab_reg_truth.py adds the tables' and the
+# credential_attack finding's truth (issue 17), the times and frames read from the wire.
+if wanted brute_force; then
+    log "recording brute_force (30 user names, then 33 s for the retry timeout)"
+    capture_start brute_force
+    run_sipp brute_force register_brute "$PROXY4" "${V4[@]}" -m 30 -r 10 -inf "$scenarios/brute_users.csv" \
+        -key cport "$UAC"
+    sleep 33
+    python3 - "$PROXY_PORT" <<'PY' || die "no end marker sent"
+import socket, sys
+# A stray ACK (no To tag, no transaction): Kamailio absorbs it without an answer or a challenge.
+ack = ("ACK sip:sipauth.lab SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-lab-end-marker\r\n"
+       "Max-Forwards: 70\r\nFrom: <sip:lab@sipauth.lab>;tag=end\r\nTo: <sip:lab@sipauth.lab>\r\n"
+       "Call-ID: lab-end-marker@127.0.0.1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n")
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 5061))
+s.sendto(ack.encode(), ("127.0.0.1", int(sys.argv[1])))
+PY
+    capture_stop brute_force
+    truth brute_force register_refused*6 register_guessed*24 --sipp "$work/brute_force" \
+        --note "brute force: 30 user names from one source, then a stray ACK 33 s later"
+    timeout 60 python3 "$here/lab_reg_truth.py" "$out/brute_force.pcap" "$out/brute_force.truth.json" \
+        "$scenarios/brute_users.csv" || die "no registrations truth for brute_force"
+fi
 scenario register_lossy register "$PROXY4" "register_ok --lossy" \
     "${V4[@]}" -m 20 -r 5 -lost 15 "${ALICE[@]}" -key cport "$UAC"
 

@@ -287,9 +287,15 @@ def check_problems(checks, what, tables, expected):
     if not checks.check(PROBLEMS_TITLE in tables, "%s: the %s table is printed" % (what, PROBLEMS_TITLE)):
         return
     header, _ = tables[PROBLEMS_TITLE]
-    checks.check(header == [name for _, name in PROBLEM_COLUMNS] + ["Hint"], "%s: problem columns" % what,
-                 "got %r" % header)
+    checks.check(header == [name for _, name in PROBLEM_COLUMNS] + ["Hint", "Superseded"],
+                 "%s: problem columns" % what, "got %r" % header)
     rows = as_dicts(tables[PROBLEMS_TITLE], PROBLEM_COLUMNS)
+    # Rows are grouped by address of record (here the From URI), groups in the order of their first problem.
+    groups = []
+    for e in expected:
+        if e["from_uri"] not in groups:
+            groups.append(e["from_uri"])
+    expected = sorted(expected, key=lambda e: groups.index(e["from_uri"]))
     checks.check([r["flow"] for r in rows] == [str(e["flow"]) for e in expected],
                  "%s: problem flows [%s]" % (what, ", ".join(str(e["flow"]) for e in expected)),
                  "got flows [%s]" % ", ".join(r["flow"] for r in rows))

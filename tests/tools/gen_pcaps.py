@@ -822,7 +822,7 @@ FRAME_FIELDS = ("request_frame", "challenge_frame", "ack_frame", "retry_frame", 
 ORDER = ("flow", "role", "attempt", "challenge_code", "request_frame", "challenge_frame", "ack_frame",
          "retry_frame", "result_frame", "result_code", "result_reason", "time_to_retry", "outcome", "heuristic",
          "credentials", "credentials_reason", "algorithm", "qop", "username", "verdict", "first_request_frame", "final_frame", "auth_time", "refusals", "dns_queries", "dns_unanswered",
-         "dns_frame", "experts")
+         "dns_frame", "attack_source", "attack_usernames", "experts")
 FINAL_VIEW_EXPERTS = {"missing_retry", "no_ack", "retry_unanswered", "challenge_answered"}
 
 # SPEC section 9: the finding that states each verdict on every challenge of the flow, and the severities
@@ -992,7 +992,9 @@ def with_verdict(fields, verdict):
 
 
 def mark_details(experts, statement):
-    return sorted(e if e == statement or e not in ABOVE_NOTE else e + ":note" for e in experts)
+    # A credential attack is about the source, not the flow: it keeps its severity (SPEC section 12).
+    return sorted(e if e == statement or e not in ABOVE_NOTE or e == "credential_attack" else e + ":note"
+                  for e in experts)
 
 
 def single_pass(frame, fields, verdict):
@@ -2047,6 +2049,37 @@ def register_401_refused(cap):
 # ---------------------------------------------------------------------------------------------
 # Large TCP segments, reassembled messages and the analysis bounds
 
+def add_expectation(cap, label, experts=(), **fields):
+    """Adds fields and experts to a message's expectation."""
+    for at, (name, expected) in enumerate(cap.expectations):
+        if name == label:
+            merged = dict(expected, **fields)
+            if experts:
+                merged["experts"] = ",".join(sorted(set(filter(None, expected.get("experts", "").split(",")))
+                                                    | set(experts)))
+            cap.expectations[at] = (name, merged)
+            return
+    raise KeyError(label)
+
+
+def expect_attacks(cap, refusals, threshold=5, window_s=60.0):
+    """SPEC section 12: credential_attack where a source reaches `threshold` distinct user names with refusals
+    within the window; refusals are (label of the refusing response, source address, user name)."""
+    seen = {}
+    for label, source, user in sorted(refusals, key=lambda r: cap.marks[r[0]][:2]):
+        t = cap.time_of(label) / 1e6
+        window = [(u, at) for u, at in seen.get(source, []) if at >= t - window_s] + [(user, t)]
+        seen[source] = window
+        users = {u for u, _ in window}
+        alerted = source in seen.get("alerted", set())
+        if len(users) >= threshold and not alerted:
+            seen.setdefault("alerted", set()).add(source)
+            add_expectation(cap, label, experts=["credential_attack"], attack_source=source,
+                            attack_usernames=len(users))
+        elif len(users) < threshold:
+            seen.setdefault("alerted", set()).discard(source)
+
+
 def expect_one_challenge(cap, flow, code, req, chal, retry, result, result_code, ack=None):
     """The expectations of a flow challenged once and retried once: accepted on a 2xx, rejected (403) otherwise."""
     accepted = 200 <= result_code < 300
@@ -2265,6 +2298,9 @@ def tcp_trunk_big_segments(cap):
         expect_one_challenge(cap, number, f.code, f.label + "req", f.label + "chal", f.label + "retry",
                              f.label + "result", 200 if f.accepted else 403, ack=f.label + "ack" if f.ack else None)
         cap.trunk_flows.append((number, f))
+    # Every 8th trunk account is refused: from one SBC, five user names within a second are a credential attack.
+    expect_attacks(cap, [(f.label + "result", (TRUNK_WEST if f.side == "w" else TRUNK_EAST)[0], f.user)
+                         for f in everyone if not f.accepted])
     big = [(n, count, len(data) - 14 - 20 - 20) for n, (count, (_, data)) in enumerate(zip(cap.sip_count, cap.frames), 1)
            if count >= 200]
     assert big, "no segment of 200+ messages"

@@ -143,6 +143,8 @@ with_identity(const sc_msg_t *msg, const char *prefix, GStringChunk *strings)
         return copy;
     copy.call_id = keep(strings, g_strconcat(prefix, msg->call_id ? msg->call_id : SC_CALL_ID, NULL));
     copy.from = keep(strings, insert_after(msg->from ? msg->from : SC_FROM, "sip:", prefix, FALSE));
+    if (msg->to)
+        copy.to = keep(strings, insert_after(msg->to, "sip:", prefix, FALSE));
 #define RENAME_NONCES(field) \
     if (copy.field) \
         copy.field = keep(strings, insert_after(copy.field, "nonce=\"", prefix, TRUE));
@@ -155,7 +157,8 @@ with_identity(const sc_msg_t *msg, const char *prefix, GStringChunk *strings)
 
 /* CAPTURE_END: read against where the capture ends, which a replay moves (messages of other copies come
  * after): listed, not compared. */
-typedef enum { NUMBER, TIME, FRAME, FLOW, ROLE, OUTCOME, FINDINGS, CAPTURE_END, STRING, FROM_URI } kind_t;
+/* ADDRESS: an sa_addr_t, compared by its bytes. */
+typedef enum { NUMBER, TIME, FRAME, FLOW, ROLE, OUTCOME, FINDINGS, CAPTURE_END, ADDRESS, STRING, FROM_URI } kind_t;
 
 typedef struct {
     const char *name;
@@ -220,6 +223,12 @@ static const field_t fields[] = {
     FIELD(qop_check, NUMBER, FALSE),
     FIELD(response_check, NUMBER, FALSE),
     FIELD(refused_credentials, NUMBER, FALSE),
+    FIELD(user_uri, FROM_URI, FALSE),
+    FIELD(user_agent, STRING, FALSE),
+    FIELD(refusal, NUMBER, FALSE),
+    FIELD(attack_source, ADDRESS, FALSE),
+    FIELD(attack_usernames, NUMBER, FALSE),
+    FIELD(attack_user_agent, STRING, FALSE),
 };
 
 /* A field's value: a 32-bit number (enums and gbooleans too), the time, or a string. */
@@ -297,6 +306,7 @@ append_value(GString *out, const field_t *f, value_t v)
     case STRING:
     case FROM_URI: g_string_append_printf(out, v.str ? "\"%s\"" : "NULL", v.str); break;
     case NUMBER:
+    case ADDRESS:
     case CAPTURE_END: g_string_append_printf(out, "%u", v.u32); break;
     }
 }
@@ -312,6 +322,14 @@ diff_results(const sa_result_t *want, const sa_result_t *got, const numbering_t 
         const field_t *f = &fields[i];
         if ((copy_fields && !f->of_copy) || f->kind == CAPTURE_END)
             continue;
+        if (f->kind == ADDRESS) {
+            const sa_addr_t *wa = (const void *)((const char *)want + f->offset);
+            const sa_addr_t *ga = (const void *)((const char *)got + f->offset);
+            if (wa->len != ga->len || (wa->len > 0 && memcmp(wa->bytes, ga->bytes, wa->len) != 0))
+                g_string_append_printf(why, "%s%s: expected %u bytes, got %u (or other bytes)",
+                                       differences++ ? "; " : "", f->name, wa->len, ga->len);
+            continue;
+        }
         value_t w = value_of(want, f), g = value_of(got, f);
         char *renamed = NULL;
         if (f->kind == FRAME)
@@ -354,7 +372,9 @@ replay_field_mutate(guint field, sa_result_t *result)
 {
     const field_t *f = &fields[field];
     char *at = (char *)result + f->offset;
-    if (f->kind >= STRING) {
+    if (f->kind == ADDRESS) {
+        ((sa_addr_t *)(void *)at)->len ^= 1;
+    } else if (f->kind >= STRING) {
         const char *mutated = "mutated";
         memcpy(at, &mutated, sizeof mutated);
     } else {

@@ -1,5 +1,7 @@
 /* Builds SIP message records for the tracker tests, so that each test reads like its call flow. */
 #include "scenario.h"
+
+#include <arpa/inet.h>
 #include "replay.h"
 
 #include <string.h>
@@ -69,6 +71,13 @@ sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const sc_msg_t *m
         g_string_append_printf(vias, ", SIP/2.0/UDP 192.0.2.%u:5060;branch=z9hG4bK-below%u", i + 1, i);
 
     const char *via_values[1] = { vias->str };
+    const char *contact_values[1] = { msg->contact };
+    guint8 src[4], dst[4];
+    sa_addr_t src_addr = { NULL, 0 }, dst_addr = { NULL, 0 };
+    if (msg->src && inet_pton(AF_INET, msg->src, src) == 1)
+        src_addr = (sa_addr_t){ src, 4 };
+    if (msg->dst && inet_pton(AF_INET, msg->dst, dst) == 1)
+        dst_addr = (sa_addr_t){ dst, 4 };
     const char *www[2], *proxy[2], *authz[2], *proxy_authz[2];
     sa_event_t event = {
         .frame = frame,
@@ -89,6 +98,12 @@ sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const sc_msg_t *m
         .body = (const guint8 *)msg->body,
         .body_len = msg->body ? strlen(msg->body) : 0,
         .body_cut = msg->body_cut,
+        .to = msg->to,
+        .user_agent = msg->user_agent,
+        .expires = msg->expires,
+        .contact = { contact_values, msg->contact ? 1 : 0 },
+        .src = src_addr,
+        .dst = dst_addr,
     };
     sa_msg_id_t id = sa_tracker_feed(tracker, &event);
 
@@ -106,6 +121,13 @@ sc_send(sc_t *sc, const sc_msg_t *msg)
     sa_msg_id_t id = sc_feed(sc->tracker, ++sc->frames, 0, msg);
     g_array_append_val(sc->ids, id);
     return sc->frames;
+}
+
+sa_msg_id_t
+sc_id(sc_t *sc, guint32 frame)
+{
+    g_assert_cmpuint(frame, <, sc->ids->len);
+    return g_array_index(sc->ids, sa_msg_id_t, frame);
 }
 
 static sa_result_t

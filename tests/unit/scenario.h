@@ -30,6 +30,12 @@ typedef struct {
     const char *body;           /* request: the message body, for qop=auth-int */
     gboolean    body_cut;       /* the body is not whole in the capture */
     gboolean    in_icmp;
+    const char *to;             /* To header; default none (a REGISTER's AOR is then its From URI) */
+    const char *user_agent;
+    const char *expires;        /* Expires header */
+    const char *contact;        /* one Contact header */
+    const char *src;            /* the frame's network source and destination, IPv4 text; default none */
+    const char *dst;
 } sc_msg_t;
 
 /* The defaults of call_id and from. */
@@ -39,7 +45,7 @@ typedef struct {
 /* Every field of sc_msg_t but at, X(field), so that a recording copies and compares them all:
  * the identifying strings, the authentication headers, the numbers. */
 #define SC_MSG_IDS(X) X(method) X(reason) X(call_id) X(cseq_method) X(branch) X(via_host) X(via) X(from) \
-    X(request_uri) X(body)
+    X(request_uri) X(body) X(to) X(user_agent) X(expires) X(contact) X(src) X(dst)
 #define SC_MSG_AUTH(X) X(www_authenticate) X(www_authenticate2) X(proxy_authenticate) X(proxy_authenticate2) \
     X(authorization) X(proxy_authorization) X(proxy_authorization2)
 #define SC_MSG_STRINGS(X) SC_MSG_IDS(X) SC_MSG_AUTH(X)
@@ -76,6 +82,8 @@ sa_msg_id_t sc_feed(sa_tracker_t *tracker, guint32 frame, gint64 shift_ns, const
 /* The tracker's result for a frame; role NONE if the frame is in no flow. */
 sa_result_t sc_final(sc_t *sc, guint32 frame);
 sa_result_t sc_so_far(sc_t *sc, guint32 frame);
+/* The tracker's message id of a frame. */
+sa_msg_id_t sc_id(sc_t *sc, guint32 frame);
 
 gboolean sc_has(sa_result_t r, sa_finding_t finding);
 
