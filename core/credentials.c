@@ -105,11 +105,11 @@ offer_for(const sa_attempt_t *attempt, const sa_digest_params_t *cred)
 }
 
 /* The findings that need no secret, for one credentials header that answers the challenge. */
-static guint32
+static sa_finding_mask_t
 unsecret_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_event_t *event,
                   const sa_digest_params_t *cred, sa_qop_check_t *qop_check, sa_response_check_t *response_check)
 {
-    guint32 findings = 0;
+    sa_finding_mask_t findings = 0;
     /* Past the first hop a proxy may have retargeted the Request-URI (RFC 3261 section 16.5; an I-CSCF
      * rewrites it to the S-CSCF): only a request as its UA sent it (one Via) is held to its uri. */
     if (event->request_uri && retry->via_count == 1) {
@@ -227,7 +227,7 @@ sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_
     if (list->values == NULL || list->count == 0)
         return;
     guint n = MIN(list->count, SA_MAX_REALMS);
-    guint32 findings = 0;
+    sa_finding_mask_t findings = 0;
     sa_verify_result_t chosen;
     memset(&chosen, 0, sizeof chosen);
     gboolean any = FALSE;

@@ -21,6 +21,12 @@
 
 typedef struct sa_attempt sa_attempt_t;
 
+/* The findings a transaction or attempt record keeps: 32 bits, not the 64 of a result, because a record is
+ * paid for once per request. The findings they keep are the ones declared before the IMS ones, whose facts
+ * live in the IMS records of the flows that have them. */
+typedef guint32 sa_record_findings_t;
+G_STATIC_ASSERT(SA_FINDING_CREDENTIAL_ATTACK < 32);
+
 typedef enum {
     SA_MSG_REQUEST,
     SA_MSG_REQUEST_AGAIN,
@@ -65,7 +71,7 @@ typedef struct {
     guint32     request_frame;
     guint32     final_frame;
     guint32     ack_frame;
-    guint32     retry_findings;
+    sa_record_findings_t retry_findings;
     guint16     final_code;
     guint       has_credentials : 1; /* credentials with a nonce or a response */
     guint       has_nonce_use : 1;   /* a sa_nonce_use_t follows the key bytes and the From URI */
@@ -255,7 +261,7 @@ struct sa_attempt {
     guint32    flow_id;          /* flow->id, here so that a result does not read the flow */
     guint32    number;
     guint32    challenge_frame;
-    guint32    findings;         /* known when the challenge arrives */
+    sa_record_findings_t findings; /* known when the challenge arrives */
     guint16    code;
     guint8     n_realms;
     guint8     n_retry_realms;

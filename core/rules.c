@@ -264,10 +264,10 @@ span_is_str(sa_span_t span, const char *str)
 }
 
 /* The checks of RFC 3261 22.2-22.3 on a retry against the challenge it answers. */
-static guint32
+static sa_finding_mask_t
 retry_findings(const sa_attempt_t *attempt, const sa_txn_t *retry, const sa_request_creds_t *creds)
 {
-    guint32 findings = 0;
+    sa_finding_mask_t findings = 0;
     gboolean proxy = attempt->code == 407;
     gboolean has_right = proxy ? creds->has_proxy_authorization : creds->has_authorization;
     if (!has_right)

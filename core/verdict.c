@@ -72,7 +72,7 @@ statement_of(sa_verdict_t verdict)
 
 /* Undecided (single pass): the gravest of what the challenge already shows states what is known. */
 static sa_finding_t
-gravest_of(guint32 findings)
+gravest_of(sa_finding_mask_t findings)
 {
     static const sa_finding_t by_gravity[] = {
         SA_FINDING_CHALLENGE_LOOP, SA_FINDING_RETRY_CHALLENGED, SA_FINDING_MISSING_CHALLENGE_HEADER,

@@ -277,7 +277,7 @@ is_referenced(proto_tree *tree, const header_field_info *hfinfo)
  * column, -e or another post-dissector marks its protocol too, so the protocol stands for all sipauth.*
  * fields: one look-up instead of fourteen on every frame. */
 static gboolean
-tree_needed(proto_tree *tree, guint32 findings)
+tree_needed(proto_tree *tree, sa_finding_mask_t findings)
 {
     if (tree == NULL)
         return FALSE;

@@ -49,7 +49,9 @@ typedef enum {
     SA_FINDING_COUNT
 } sa_finding_t;
 
-#define SA_FINDING_BIT(f) (1u << (f))
-G_STATIC_ASSERT(SA_FINDING_COUNT <= 32);
+/* A set of findings: room for all of them (IMS adds past 32). */
+typedef guint64 sa_finding_mask_t;
+#define SA_FINDING_BIT(f) (G_GUINT64_CONSTANT(1) << (f))
+G_STATIC_ASSERT(SA_FINDING_COUNT <= 64);
 
 #endif

@@ -132,7 +132,7 @@ typedef struct {
     gboolean     retransmission;     /* a later copy of a message already fed */
     gboolean     heuristic;          /* the retry was matched by the new-Call-ID heuristic */
     gboolean     stale;              /* the challenge said stale=true */
-    guint32      findings;           /* SA_FINDING_BIT() set */
+    sa_finding_mask_t findings;      /* SA_FINDING_BIT() set */
     const char  *method;             /* CSeq method of the challenged request */
     const char  *realm;              /* first challenged realm, or NULL */
     guint        offered_algorithms; /* sa_digest_alg_set_t the first realm's Digest challenge offered; 0: not Digest */

@@ -231,7 +231,7 @@ static const field_t fields[] = {
     FIELD(attack_user_agent, STRING, FALSE),
 };
 
-/* A field's value: a 32-bit number (enums and gbooleans too), the time, or a string. */
+/* A field's value: a 32-bit number (enums and gbooleans too), the time or the findings, or a string. */
 typedef struct {
     guint32     u32;
     gint64      i64;
@@ -242,8 +242,9 @@ static value_t
 value_of(const sa_result_t *r, const field_t *f)
 {
     value_t v = { 0, 0, NULL };
-    void *into = f->kind == TIME ? (void *)&v.i64 : f->kind >= STRING ? (void *)&v.str : (void *)&v.u32;
-    g_assert_cmpuint(f->size, ==, f->kind == TIME ? sizeof v.i64 : f->kind >= STRING ? sizeof v.str : sizeof v.u32);
+    gboolean wide = f->kind == TIME || f->kind == FINDINGS;
+    void *into = wide ? (void *)&v.i64 : f->kind >= STRING ? (void *)&v.str : (void *)&v.u32;
+    g_assert_cmpuint(f->size, ==, wide ? sizeof v.i64 : f->kind >= STRING ? sizeof v.str : sizeof v.u32);
     memcpy(into, (const char *)r + f->offset, f->size);
     return v;
 }
@@ -284,9 +285,9 @@ flow_in(const numbering_t *num, guint32 flow, guint32 got)
 }
 
 static void
-append_findings(GString *out, guint32 bits)
+append_findings(GString *out, sa_finding_mask_t bits)
 {
-    g_string_append_printf(out, "0x%x (", bits);
+    g_string_append_printf(out, "0x%" G_GINT64_MODIFIER "x (", bits);
     for (guint f = 0; f < SA_FINDING_COUNT; f++)
         if (bits & SA_FINDING_BIT(f))
             g_string_append_printf(out, "%s%s", out->str[out->len - 1] == '(' ? "" : " ", sa_finding_abbrev(f));
@@ -302,7 +303,7 @@ append_value(GString *out, const field_t *f, value_t v)
     case FLOW:     g_string_append_printf(out, v.u32 == G_MAXUINT32 ? "a flow of its own" : "flow %u", v.u32); break;
     case ROLE:     g_string_append(out, sa_role_name((sa_role_t)v.u32)); break;
     case OUTCOME:  g_string_append(out, sa_outcome_name((sa_outcome_t)v.u32)); break;
-    case FINDINGS: append_findings(out, v.u32); break;
+    case FINDINGS: append_findings(out, (sa_finding_mask_t)v.i64); break;
     case STRING:
     case FROM_URI: g_string_append_printf(out, v.str ? "\"%s\"" : "NULL", v.str); break;
     case NUMBER:

@@ -64,7 +64,7 @@ with_table(void)
 }
 
 /* The findings of a retry that are about its credentials, as a set. */
-static guint32
+static sa_finding_mask_t
 credential_findings(sa_result_t r)
 {
     static const sa_finding_t all[] = {
@@ -73,7 +73,7 @@ credential_findings(sa_result_t r)
         SA_FINDING_RESPONSE_MALFORMED, SA_FINDING_USERNAME_CHANGED, SA_FINDING_WRONG_CREDENTIALS,
         SA_FINDING_CREDENTIALS_CORRECT, SA_FINDING_CORRECT_CREDENTIALS_REFUSED, SA_FINDING_AKA_AUTN_INVALID,
     };
-    guint32 set = 0;
+    sa_finding_mask_t set = 0;
     for (gsize i = 0; i < G_N_ELEMENTS(all); i++)
         if (sc_has(r, all[i]))
             set |= SA_FINDING_BIT(all[i]);
@@ -216,7 +216,7 @@ test_correct_credentials_refused(void)
 }
 
 /* The checks that need no secret, one credentials header each (no table). */
-static guint32
+static sa_finding_mask_t
 unsecret(const char *challenge, const char *credentials, guint extra_vias)
 {
     sc_t *sc = sc_new(NULL);
@@ -224,7 +224,7 @@ unsecret(const char *challenge, const char *credentials, guint extra_vias)
     SEND(sc, .at = 1.1, .status = 401, .cseq_method = "REGISTER", .www_authenticate = challenge);
     guint32 retry = SEND(sc, .at = 1.3, .method = "REGISTER", .cseq = 2, .request_uri = "sip:example.com",
                          .extra_vias = extra_vias, .authorization = credentials);
-    guint32 findings = credential_findings(sc_final(sc, retry));
+    sa_finding_mask_t findings = credential_findings(sc_final(sc, retry));
     sc_free(sc);
     return findings;
 }
