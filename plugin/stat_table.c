@@ -1,4 +1,4 @@
-/* What the sipauth statistics tables share: cells, rows and a look-up of rows by a dense id. */
+/* What the sipauth statistics tables share: cells, rows, a state per table and a look-up of rows by a dense id. */
 #include "ws_version.h"
 
 #include <epan/packet.h>
@@ -8,9 +8,14 @@
 void
 sa_table_set_string(stat_tap_table_item_type *item, const char *text)
 {
+    if (text == NULL)
+        text = "";
+    /* Most events leave most cells as they were: no new copy for the same text. */
+    if (item->type == TABLE_ITEM_STRING && item->value.string_value && strcmp(item->value.string_value, text) == 0)
+        return;
     g_free((char *)item->value.string_value);
     item->type = TABLE_ITEM_STRING;
-    item->value.string_value = g_strdup(text ? text : "");
+    item->value.string_value = g_strdup(text);
 }
 
 void
@@ -35,19 +40,29 @@ sa_table_clear_rows(stat_tap_table *table)
     table->num_elements = 0;
 }
 
-stat_tap_table_item_type *
-sa_table_blank_row(stat_tap_table *table, guint index, const stat_tap_table_item *columns, guint n_columns)
+/* Whether appending row n needs a larger array: the array holds at least max(4, n rounded up to a power of two)
+ * rows, so it doubles at powers of two (stat_tap_init_table_row grows it by one row, which costs a copy or a
+ * remapping per row on a table of 100k rows). Removing rows keeps the array, so this stays true. */
+static gboolean
+rows_full(guint n)
 {
-    stat_tap_table_item_type items[16];
-    ws_assert(n_columns <= G_N_ELEMENTS(items));
-    memset(items, 0, sizeof items);
-    for (guint c = 0; c < n_columns; c++)
-        items[c].type = columns[c].type;
-    stat_tap_init_table_row(table, index, n_columns, items);
-    stat_tap_table_item_type *row = table->elements[index];
-    for (guint c = 0; c < n_columns; c++)
+    return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
+stat_tap_table_item_type *
+sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns, guint n_columns)
+{
+    guint n = table->num_elements;
+    if (rows_full(n))
+        table->elements = g_renew(stat_tap_table_item_type *, table->elements, MAX(4, 2 * n));
+    stat_tap_table_item_type *row = g_new0(stat_tap_table_item_type, table->num_fields);
+    for (guint c = 0; c < n_columns && c < table->num_fields; c++) {
+        row[c].type = columns[c].type;
         if (row[c].type == TABLE_ITEM_STRING)
-            sa_table_set_string(&row[c], "");
+            row[c].value.string_value = g_strdup("");
+    }
+    table->elements[n] = row;
+    table->num_elements = n + 1;
     return row;
 }
 
@@ -69,42 +84,77 @@ sa_table_init_single(stat_tap_table_ui *ui, const char *title, guint n_fields)
     stat_tap_add_table(ui, stat_tap_init_table(title, n_fields, 0, NULL));
 }
 
-static GHashTable *row_indexes;   /* stat_tap_table * -> GArray of guint */
+/* Per-table state: a table's own look-ups, kept beside it (the GUI may open several tables of one kind, and
+ * stat_tap_table has no room for them). The last one asked for is cached: every event asks, and a capture
+ * read by tshark has one table of each kind. */
+typedef struct {
+    gpointer       state;
+    GDestroyNotify destroy;
+} table_state_t;
 
-static GArray *
-row_index(const stat_tap_table *table)
+static GHashTable           *table_states;  /* stat_tap_table * -> table_state_t */
+static const stat_tap_table *cached_table;
+static gpointer              cached_state;
+
+static void
+free_table_state(gpointer data)
 {
-    if (row_indexes == NULL)
-        row_indexes = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
-    GArray *index = g_hash_table_lookup(row_indexes, table);
-    if (index == NULL) {
-        index = g_array_new(FALSE, TRUE, sizeof(guint));
-        g_hash_table_insert(row_indexes, (gpointer)table, index);
+    table_state_t *entry = data;
+    entry->destroy(entry->state);
+    g_free(entry);
+}
+
+gpointer
+sa_table_state(const stat_tap_table *table, gpointer (*make)(void), GDestroyNotify destroy)
+{
+    if (table == cached_table)
+        return cached_state;
+    if (table_states == NULL)
+        table_states = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_table_state);
+    table_state_t *entry = g_hash_table_lookup(table_states, table);
+    if (entry == NULL) {
+        entry = g_new(table_state_t, 1);
+        entry->state = make();
+        entry->destroy = destroy;
+        g_hash_table_insert(table_states, (gpointer)table, entry);
     }
-    return index;
+    cached_table = table;
+    cached_state = entry->state;
+    return cached_state;
 }
 
 void
-sa_table_forget_rows(const stat_tap_table *table)
+sa_table_forget_state(const stat_tap_table *table)
 {
-    if (row_indexes)
-        g_array_set_size(row_index(table), 0);
+    if (table == cached_table)
+        cached_table = cached_state = NULL;
+    if (table_states)
+        g_hash_table_remove(table_states, table);
 }
 
 gint
-sa_table_row_of(const stat_tap_table *table, guint32 id)
+sa_row_index_get(const sa_row_index_t *index, guint32 id)
 {
-    GArray *index = row_index(table);
-    guint at = id < index->len ? g_array_index(index, guint, id) : 0;
+    guint at = id < index->len ? index->rows[id] : 0;
     return (gint)at - 1;
 }
 
 void
-sa_table_set_row_of(const stat_tap_table *table, guint32 id, guint row_plus_one)
+sa_row_index_set(sa_row_index_t *index, guint32 id, guint row_plus_one)
 {
-    GArray *index = row_index(table);
-    if (id >= index->len)
-        g_array_set_size(index, MAX(id + 1, index->len * 2));
-    g_array_index(index, guint, id) = row_plus_one;
+    if (id >= index->len) {
+        guint len = MAX(id + 1, index->len * 2);
+        index->rows = g_renew(guint, index->rows, len);
+        memset(index->rows + index->len, 0, (len - index->len) * sizeof index->rows[0]);
+        index->len = len;
+    }
+    index->rows[id] = row_plus_one;
 }
 
+void
+sa_row_index_clear(sa_row_index_t *index)
+{
+    g_free(index->rows);
+    index->rows = NULL;
+    index->len = 0;
+}

@@ -66,9 +66,9 @@ stat_reset(stat_tap_table *table)
 }
 
 static stat_tap_table_item_type *
-new_stat_row(stat_tap_table *table, guint index, const char *method, const char *code)
+new_stat_row(stat_tap_table *table, const char *method, const char *code)
 {
-    stat_tap_table_item_type *row = sa_table_blank_row(table, index, stat_columns, ST_COLUMNS);
+    stat_tap_table_item_type *row = sa_table_append_row(table, stat_columns, ST_COLUMNS);
     sa_table_set_string(&row[ST_METHOD], method);
     sa_table_set_string(&row[ST_CODE], code);
     sa_table_set_string(&row[ST_MIN_RETRY], "-");
@@ -86,7 +86,7 @@ stat_row(stat_tap_table *table, const char *method, guint code)
     if (method == NULL)
         method = "?";
     if (table->num_elements == 0)
-        new_stat_row(table, 0, TOTAL, "all");
+        new_stat_row(table, TOTAL, "all");
     guint total = table->num_elements - 1;
     for (guint i = 0; i < total; i++) {
         stat_tap_table_item_type *row = table->elements[i];
@@ -96,7 +96,7 @@ stat_row(stat_tap_table *table, const char *method, guint code)
     }
     /* Append the new row, then swap it with the total so that the total stays last. */
     stat_tap_table_item_type *total_row = table->elements[total];
-    stat_tap_table_item_type *row = new_stat_row(table, total + 1, method, code_text);
+    stat_tap_table_item_type *row = new_stat_row(table, method, code_text);
     table->elements[total] = row;
     table->elements[total + 1] = total_row;
     return row;
@@ -220,19 +220,33 @@ static const char PROBLEMS_TITLE[] = "SIP Authentication Problems";
  * Rows are grouped by the flows' address of record (sa_result_t.user_uri: a REGISTER's To URI, else the From
  * URI), a group in the order of its first problem, flows in challenge order within it: a new row goes after its
  * group's last one. An accepted flow's row goes away; it marks the earlier rows of its group and method as
- * superseded. Inserting or removing a row moves only the rows after it.
+ * superseded.
  */
 typedef struct {
     char   *aor;
-    guint32 last_flow;           /* the group's last row's flow */
+    guint   rank;                /* the group's place: groups made later come after */
+    guint   last_seq;            /* its last row's */
 } group_t;
 
+/* A flow's row: its group and its sequence number, the order rows were made in (0: the flow has no row). */
 typedef struct {
-    GHashTable *by_aor;          /* AOR -> group_t */
-    GHashTable *by_flow;         /* flow id -> its row's group_t */
-} problem_groups_t;
+    group_t *group;
+    guint    seq;
+} flow_row_t;
 
-static GHashTable *problem_groups;   /* stat_tap_table * -> problem_groups_t */
+/*
+ * A problems table's look-ups. Rows stand in the order of their (group rank, seq), which each row keeps in
+ * its cells' scratch space: a row is found by a binary search, so inserting or removing one costs a move
+ * of the pointers after it and nothing more.
+ */
+typedef struct {
+    GArray     *flows;           /* of flow_row_t, by flow id */
+    GHashTable *by_aor;          /* AOR -> group_t */
+    guint       next_rank, next_seq;
+} problems_state_t;
+
+#define PR_RANK(row) ((row)[PR_FLOW].user_data.uint_value)
+#define PR_SEQ(row)  ((row)[PR_FROM].user_data.uint_value)
 
 static void
 free_group(gpointer data)
@@ -242,131 +256,147 @@ free_group(gpointer data)
     g_free(group);
 }
 
-static void
-free_problem_groups(gpointer data)
+static gpointer
+new_problems_state(void)
 {
-    problem_groups_t *groups = data;
-    g_hash_table_destroy(groups->by_flow);
-    g_hash_table_destroy(groups->by_aor);
-    g_free(groups);
-}
-
-static problem_groups_t *
-groups_of(const stat_tap_table *table)
-{
-    if (problem_groups == NULL)
-        problem_groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_problem_groups);
-    problem_groups_t *groups = g_hash_table_lookup(problem_groups, table);
-    if (groups == NULL) {
-        groups = g_new0(problem_groups_t, 1);
-        groups->by_aor = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_group);
-        groups->by_flow = g_hash_table_new(g_direct_hash, g_direct_equal);
-        g_hash_table_insert(problem_groups, (gpointer)table, groups);
-    }
-    return groups;
+    problems_state_t *state = g_new0(problems_state_t, 1);
+    state->flows = g_array_new(FALSE, TRUE, sizeof(flow_row_t));
+    state->by_aor = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_group);
+    state->next_rank = state->next_seq = 1;
+    return state;
 }
 
 static void
-forget_problems(const stat_tap_table *table)
+free_problems_state(gpointer data)
 {
-    sa_table_forget_rows(table);
-    if (problem_groups)
-        g_hash_table_remove(problem_groups, table);
+    problems_state_t *state = data;
+    g_array_unref(state->flows);
+    g_hash_table_destroy(state->by_aor);
+    g_free(state);
+}
+
+static problems_state_t *
+problems_state(const stat_tap_table *table)
+{
+    return sa_table_state(table, new_problems_state, free_problems_state);
 }
 
 static void
 problems_init(stat_tap_table_ui *ui)
 {
     sa_table_init_single(ui, PROBLEMS_TITLE, PR_COLUMNS);
-    forget_problems(stat_tap_find_table(ui, PROBLEMS_TITLE));
+    sa_table_forget_state(stat_tap_find_table(ui, PROBLEMS_TITLE));
 }
 
-static guint32
-row_flow(const stat_tap_table *table, guint index)
+static flow_row_t *
+flow_row(problems_state_t *state, guint32 flow)
 {
-    return table->elements[index][PR_FLOW].value.uint_value;
+    if (flow >= state->flows->len)
+        g_array_set_size(state->flows, MAX(flow + 1, state->flows->len * 2));
+    return &g_array_index(state->flows, flow_row_t, flow);
 }
 
-/* Rows from index on moved: their flows' row numbers follow. */
-static void
-renumber_from(stat_tap_table *table, guint index)
+/* The index of the first row that is not before (rank, seq). */
+static guint
+row_position(const stat_tap_table *table, guint rank, guint seq)
 {
-    for (guint i = index; i < table->num_elements; i++)
-        sa_table_set_row_of(table, row_flow(table, i), i + 1);
+    guint low = 0, high = table->num_elements;
+    while (low < high) {
+        guint mid = low + (high - low) / 2;
+        const stat_tap_table_item_type *row = table->elements[mid];
+        if (PR_RANK(row) < rank || (PR_RANK(row) == rank && PR_SEQ(row) < seq))
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/* The flow's row index, or -1. */
+static gint
+problem_row_of(problems_state_t *state, const stat_tap_table *table, guint32 flow)
+{
+    const flow_row_t *at = flow < state->flows->len ? &g_array_index(state->flows, flow_row_t, flow) : NULL;
+    if (at == NULL || at->seq == 0)
+        return -1;
+    guint index = row_position(table, at->group->rank, at->seq);
+    return index < table->num_elements ? (gint)index : -1;
 }
 
 static stat_tap_table_item_type *
 new_problem_row(stat_tap_table *table, const sa_result_t *r)
 {
-    problem_groups_t *groups = groups_of(table);
+    problems_state_t *state = problems_state(table);
     const char *aor = r->user_uri ? r->user_uri : "";
-    group_t *group = g_hash_table_lookup(groups->by_aor, aor);
-    guint at = table->num_elements;
-    if (group) {
-        gint last = sa_table_row_of(table, group->last_flow);
-        if (last >= 0)
-            at = (guint)last + 1;
-    } else {
+    group_t *group = g_hash_table_lookup(state->by_aor, aor);
+    if (group == NULL) {
         group = g_new0(group_t, 1);
         group->aor = g_strdup(aor);
-        g_hash_table_insert(groups->by_aor, group->aor, group);
+        group->rank = state->next_rank++;
+        g_hash_table_insert(state->by_aor, group->aor, group);
     }
-    stat_tap_table_item_type *row = sa_table_blank_row(table, table->num_elements, problem_columns, PR_COLUMNS);
+    guint seq = state->next_seq++;
+    /* after the group's last row: the rows of later groups move down */
+    guint at = row_position(table, group->rank, seq);
+    stat_tap_table_item_type *row = sa_table_append_row(table, problem_columns, PR_COLUMNS);
     if (at + 1 < table->num_elements) {
         memmove(&table->elements[at + 1], &table->elements[at],
                 (table->num_elements - 1 - at) * sizeof table->elements[0]);
         table->elements[at] = row;
     }
+    PR_RANK(row) = group->rank;
+    PR_SEQ(row) = seq;
     row[PR_FLOW].value.uint_value = r->flow;
     sa_table_set_string(&row[PR_FROM], r->from_uri);
     sa_table_set_string(&row[PR_METHOD], r->method);
-    group->last_flow = r->flow;
-    g_hash_table_insert(groups->by_flow, GUINT_TO_POINTER(r->flow), group);
-    renumber_from(table, at);
+    group->last_seq = seq;
+    flow_row_t *slot = flow_row(state, r->flow);
+    slot->group = group;
+    slot->seq = seq;
     return row;
 }
 
 static void
 remove_problem_row(stat_tap_table *table, guint index)
 {
-    problem_groups_t *groups = groups_of(table);
-    guint32 flow = row_flow(table, index);
-    group_t *group = g_hash_table_lookup(groups->by_flow, GUINT_TO_POINTER(flow));
-    g_hash_table_remove(groups->by_flow, GUINT_TO_POINTER(flow));
-    if (group && group->last_flow == flow) {
-        gboolean previous_in_group = index > 0 && g_hash_table_lookup(groups->by_flow,
-                                                     GUINT_TO_POINTER(row_flow(table, index - 1))) == group;
+    problems_state_t *state = problems_state(table);
+    stat_tap_table_item_type *row = table->elements[index];
+    flow_row_t *slot = flow_row(state, row[PR_FLOW].value.uint_value);
+    group_t *group = slot->group;
+    if (group->last_seq == PR_SEQ(row)) {
+        gboolean previous_in_group = index > 0 && PR_RANK(table->elements[index - 1]) == group->rank;
         if (previous_in_group)
-            group->last_flow = row_flow(table, index - 1);
+            group->last_seq = PR_SEQ(table->elements[index - 1]);
         else
-            g_hash_table_remove(groups->by_aor, group->aor);
+            g_hash_table_remove(state->by_aor, group->aor);
     }
-    sa_table_set_row_of(table, flow, 0);
+    slot->group = NULL;
+    slot->seq = 0;
     for (guint c = 0; c < PR_COLUMNS; c++)
-        sa_table_free_item(table, index, c, &table->elements[index][c]);
-    g_free(table->elements[index]);
+        sa_table_free_item(table, index, c, &row[c]);
+    g_free(row);
     memmove(&table->elements[index], &table->elements[index + 1],
             (table->num_elements - index - 1) * sizeof table->elements[0]);
     table->num_elements--;
-    renumber_from(table, index);
 }
 
 /* An accepted flow supersedes the earlier problems of its address of record and method. */
 static void
 mark_superseded(stat_tap_table *table, const sa_result_t *r)
 {
-    problem_groups_t *groups = groups_of(table);
-    group_t *group = g_hash_table_lookup(groups->by_aor, r->user_uri ? r->user_uri : "");
+    problems_state_t *state = problems_state(table);
+    group_t *group = g_hash_table_lookup(state->by_aor, r->user_uri ? r->user_uri : "");
     if (group == NULL)
         return;
     char text[32];
     snprintf(text, sizeof text, "by flow %u", r->flow);
-    for (gint i = sa_table_row_of(table, group->last_flow); i >= 0; i--) {
-        guint32 flow = row_flow(table, (guint)i);
-        if (g_hash_table_lookup(groups->by_flow, GUINT_TO_POINTER(flow)) != group)
-            break;
+    for (gint i = (gint)row_position(table, group->rank, group->last_seq); i >= 0; i--) {
+        if ((guint)i >= table->num_elements)
+            continue;
         stat_tap_table_item_type *row = table->elements[i];
-        if (flow < r->flow && g_strcmp0(row[PR_METHOD].value.string_value, r->method) == 0
+        if (PR_RANK(row) != group->rank)
+            break;
+        if (row[PR_FLOW].value.uint_value < r->flow && g_strcmp0(row[PR_METHOD].value.string_value, r->method) == 0
                 && *row[PR_SUPERSEDED].value.string_value == '\0')
             sa_table_set_string(&row[PR_SUPERSEDED], text);
     }
@@ -395,7 +425,7 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
     stat_tap_table *table = sa_table_first(tapdata);
     if (r->retransmission)
         return TAP_PACKET_DONT_REDRAW;
-    gint index = sa_table_row_of(table, r->flow);
+    gint index = problem_row_of(problems_state(table), table, r->flow);
     stat_tap_table_item_type *row = index >= 0 ? table->elements[index] : NULL;
     switch (r->role) {
     case SA_ROLE_CHALLENGE:
@@ -434,7 +464,7 @@ static void
 problems_reset(stat_tap_table *table)
 {
     sa_table_clear_rows(table);
-    forget_problems(table);
+    sa_table_forget_state(table);
 }
 
 void

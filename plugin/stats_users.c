@@ -51,18 +51,52 @@ static stat_tap_table_item registration_columns[RG_COLUMNS] = {
 
 static const char REGISTRATIONS_TITLE[] = "SIP Authentication Registrations";
 
+/* What a row's computed cells were made from: a cell is formatted again only when its figures changed. */
+typedef struct {
+    gboolean       drawn;
+    sa_reg_state_t state;
+    sa_reg_cause_t cause;
+    guint          cause_code;
+    guint          rrd_count;
+    guint          attempts, ineffective;
+    gint64         auth_ns;
+} reg_cells_t;
+
+/* A registrations table's look-ups: its rows by registration id, and their cells' figures by row. */
+typedef struct {
+    sa_row_index_t rows;
+    GArray        *cells;        /* of reg_cells_t, by row */
+} registrations_state_t;
+
+static gpointer
+new_registrations_state(void)
+{
+    registrations_state_t *state = g_new0(registrations_state_t, 1);
+    state->cells = g_array_new(FALSE, TRUE, sizeof(reg_cells_t));
+    return state;
+}
+
+static void
+free_registrations_state(gpointer data)
+{
+    registrations_state_t *state = data;
+    sa_row_index_clear(&state->rows);
+    g_array_unref(state->cells);
+    g_free(state);
+}
+
 static void
 registrations_init(stat_tap_table_ui *ui)
 {
     sa_table_init_single(ui, REGISTRATIONS_TITLE, RG_COLUMNS);
-    sa_table_forget_rows(stat_tap_find_table(ui, REGISTRATIONS_TITLE));
+    sa_table_forget_state(stat_tap_find_table(ui, REGISTRATIONS_TITLE));
 }
 
 static void
 registrations_reset(stat_tap_table *table)
 {
     sa_table_clear_rows(table);
-    sa_table_forget_rows(table);
+    sa_table_forget_state(table);
 }
 
 static void
@@ -89,40 +123,79 @@ set_state(stat_tap_table_item_type *item, const sa_registration_t *reg)
     sa_table_set_string(item, text);
 }
 
+static void
+set_rrd(stat_tap_table_item_type *row, const sa_registration_t *reg)
+{
+    gboolean rrd = reg->rrd_count > 0;
+    set_ms(&row[RG_RRD_MIN], rrd, (double)reg->rrd_min_ns);
+    set_ms(&row[RG_RRD_AVG], rrd, rrd ? (double)reg->rrd_sum_ns / reg->rrd_count : 0);
+    set_ms(&row[RG_RRD_MAX], rrd, (double)reg->rrd_max_ns);
+}
+
+static void
+set_ira(stat_tap_table_item_type *item, const sa_registration_t *reg)
+{
+    char text[32];
+    if (reg->attempts > 0)
+        snprintf(text, sizeof text, "%.1f", 100.0 * reg->ineffective / reg->attempts);
+    else
+        g_strlcpy(text, "-", sizeof text);
+    sa_table_set_string(item, text);
+}
+
+static void
+set_auth_time(stat_tap_table_item_type *item, const sa_registration_t *reg)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.3f", (double)reg->auth_ns / 1e9);
+    sa_table_set_string(item, text);
+}
+
 static tap_packet_status
 registrations_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
                      tap_flags_t flags _U_)
 {
     const sa_registration_t *reg = (const sa_registration_t *)data;
     stat_tap_table *table = sa_table_first(tapdata);
-    gint index = sa_table_row_of(table, reg->id);
-    stat_tap_table_item_type *row;
+    registrations_state_t *state = sa_table_state(table, new_registrations_state, free_registrations_state);
+    gint index = sa_row_index_get(&state->rows, reg->id);
     if (index < 0) {
-        row = sa_table_blank_row(table, table->num_elements, registration_columns, RG_COLUMNS);
-        sa_table_set_row_of(table, reg->id, table->num_elements);
+        index = (gint)table->num_elements;
+        stat_tap_table_item_type *row = sa_table_append_row(table, registration_columns, RG_COLUMNS);
+        sa_row_index_set(&state->rows, reg->id, (guint)index + 1);
+        g_array_set_size(state->cells, (guint)index + 1);
         sa_table_set_string(&row[RG_AOR], reg->aor);
-    } else {
-        row = table->elements[index];
     }
+    stat_tap_table_item_type *row = table->elements[index];
+    reg_cells_t *cells = &g_array_index(state->cells, reg_cells_t, index);
     sa_table_set_string(&row[RG_USERNAME], reg->username);
     row[RG_REGISTERS].value.uint_value = reg->registers;
     row[RG_CHALLENGED].value.uint_value = reg->challenged;
     row[RG_ACCEPTED].value.uint_value = reg->accepted;
     row[RG_REFUSED].value.uint_value = reg->refused;
     row[RG_FAILED].value.uint_value = reg->failed;
-    set_state(&row[RG_STATE], reg);
-    gboolean rrd = reg->rrd_count > 0;
-    set_ms(&row[RG_RRD_MIN], rrd, (double)reg->rrd_min_ns);
-    set_ms(&row[RG_RRD_AVG], rrd, rrd ? (double)reg->rrd_sum_ns / reg->rrd_count : 0);
-    set_ms(&row[RG_RRD_MAX], rrd, (double)reg->rrd_max_ns);
-    char text[32];
-    if (reg->attempts > 0)
-        snprintf(text, sizeof text, "%.1f", 100.0 * reg->ineffective / reg->attempts);
-    else
-        g_strlcpy(text, "-", sizeof text);
-    sa_table_set_string(&row[RG_IRA], text);
-    snprintf(text, sizeof text, "%.3f", (double)reg->auth_ns / 1e9);
-    sa_table_set_string(&row[RG_AUTH_TIME], text);
+    if (!cells->drawn || cells->state != reg->state || cells->cause != reg->cause
+            || cells->cause_code != reg->cause_code) {
+        set_state(&row[RG_STATE], reg);
+        cells->state = reg->state;
+        cells->cause = reg->cause;
+        cells->cause_code = reg->cause_code;
+    }
+    /* min, sum and max change only with the count of successful attempts */
+    if (!cells->drawn || cells->rrd_count != reg->rrd_count) {
+        set_rrd(row, reg);
+        cells->rrd_count = reg->rrd_count;
+    }
+    if (!cells->drawn || cells->attempts != reg->attempts || cells->ineffective != reg->ineffective) {
+        set_ira(&row[RG_IRA], reg);
+        cells->attempts = reg->attempts;
+        cells->ineffective = reg->ineffective;
+    }
+    if (!cells->drawn || cells->auth_ns != reg->auth_ns) {
+        set_auth_time(&row[RG_AUTH_TIME], reg);
+        cells->auth_ns = reg->auth_ns;
+    }
+    cells->drawn = TRUE;
     sa_table_set_string(&row[RG_USER_AGENT], reg->user_agent);
     return TAP_PACKET_REDRAW;
 }
@@ -146,57 +219,85 @@ static stat_tap_table_item source_columns[SO_COLUMNS] = {
 
 static const char SOURCES_TITLE[] = "SIP Authentication Sources";
 
-/* Per sources table: its rows by address, and each row's user names (to count them once). */
+/*
+ * A sources table's look-ups, both keyed by bytes: its rows by address (type and bytes), and one set of
+ * (row, user name) pairs for the whole table, so a source's distinct user names are counted as they come.
+ */
 typedef struct {
-    GHashTable *rows;            /* address text -> row index + 1 */
-    GPtrArray  *users;           /* by row: GHashTable of user names */
-} sources_index_t;
+    guint32 len;
+    guint8  bytes[];
+} blob_t;
 
-static GHashTable *sources_indexes; /* stat_tap_table * -> sources_index_t */
-
-static void
-free_sources_index(gpointer data)
+static guint
+blob_hash(gconstpointer key)
 {
-    sources_index_t *index = data;
-    g_hash_table_destroy(index->rows);
-    g_ptr_array_free(index->users, TRUE);
-    g_free(index);
+    const blob_t *blob = key;
+    guint32 h = 2166136261u;     /* FNV-1a */
+    for (guint32 i = 0; i < blob->len; i++)
+        h = (h ^ blob->bytes[i]) * 16777619u;
+    return h;
 }
 
-static sources_index_t *
-sources_index(const stat_tap_table *table)
+static gboolean
+blob_equal(gconstpointer a, gconstpointer b)
 {
-    if (sources_indexes == NULL)
-        sources_indexes = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_sources_index);
-    sources_index_t *index = g_hash_table_lookup(sources_indexes, table);
-    if (index == NULL) {
-        index = g_new0(sources_index_t, 1);
-        index->rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        index->users = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_destroy);
-        g_hash_table_insert(sources_indexes, (gpointer)table, index);
-    }
-    return index;
+    const blob_t *x = a, *y = b;
+    return x->len == y->len && memcmp(x->bytes, y->bytes, x->len) == 0;
+}
+
+/* head and tail as one blob, in the packet's scope: a key to look up, copied only to be kept */
+static blob_t *
+packet_blob(packet_info *pinfo, const void *head, guint32 head_len, const void *tail, guint32 tail_len)
+{
+    blob_t *blob = wmem_alloc(pinfo->pool, sizeof(blob_t) + head_len + tail_len);
+    blob->len = head_len + tail_len;
+    memcpy(blob->bytes, head, head_len);
+    if (tail_len)
+        memcpy(blob->bytes + head_len, tail, tail_len);
+    return blob;
+}
+
+static blob_t *
+kept_blob(const blob_t *blob)
+{
+    return g_memdup2(blob, sizeof(blob_t) + blob->len);
+}
+
+typedef struct {
+    GHashTable *rows;            /* address blob -> row index + 1 */
+    GHashTable *users;           /* (row index, user name) blobs */
+} sources_state_t;
+
+static gpointer
+new_sources_state(void)
+{
+    sources_state_t *state = g_new(sources_state_t, 1);
+    state->rows = g_hash_table_new_full(blob_hash, blob_equal, g_free, NULL);
+    state->users = g_hash_table_new_full(blob_hash, blob_equal, g_free, NULL);
+    return state;
 }
 
 static void
-forget_sources(const stat_tap_table *table)
+free_sources_state(gpointer data)
 {
-    if (sources_indexes)
-        g_hash_table_remove(sources_indexes, table);
+    sources_state_t *state = data;
+    g_hash_table_destroy(state->rows);
+    g_hash_table_destroy(state->users);
+    g_free(state);
 }
 
 static void
 sources_init(stat_tap_table_ui *ui)
 {
     sa_table_init_single(ui, SOURCES_TITLE, SO_COLUMNS);
-    forget_sources(stat_tap_find_table(ui, SOURCES_TITLE));
+    sa_table_forget_state(stat_tap_find_table(ui, SOURCES_TITLE));
 }
 
 static void
 sources_reset(stat_tap_table *table)
 {
     sa_table_clear_rows(table);
-    forget_sources(table);
+    sa_table_forget_state(table);
 }
 
 static void
@@ -222,28 +323,31 @@ sources_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
             || (r->role != SA_ROLE_CHALLENGE && r->role != SA_ROLE_RETRY && r->role != SA_ROLE_RESULT))
         return TAP_PACKET_DONT_REDRAW;
     stat_tap_table *table = sa_table_first(tapdata);
-    sources_index_t *index = sources_index(table);
-    char *source = address_to_str(pinfo->pool, ua_address(pinfo, r));
-    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(index->rows, source));
+    sources_state_t *state = sa_table_state(table, new_sources_state, free_sources_state);
+    const address *source = ua_address(pinfo, r);
+    guint8 type = (guint8)source->type;
+    blob_t *key = packet_blob(pinfo, &type, 1, source->data, source->len > 0 ? (guint32)source->len : 0);
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(state->rows, key));
     stat_tap_table_item_type *row;
     if (at == 0) {
         /* A row per source of challenged requests: opened by a challenge only. */
         if (r->role != SA_ROLE_CHALLENGE)
             return TAP_PACKET_DONT_REDRAW;
-        row = sa_table_blank_row(table, table->num_elements, source_columns, SO_COLUMNS);
-        sa_table_set_string(&row[SO_SOURCE], source);
+        row = sa_table_append_row(table, source_columns, SO_COLUMNS);
+        sa_table_set_string(&row[SO_SOURCE], address_to_str(pinfo->pool, source));
         set_seconds(&row[SO_FIRST], &pinfo->rel_ts);
-        g_hash_table_insert(index->rows, g_strdup(source), GUINT_TO_POINTER(table->num_elements));
-        g_ptr_array_add(index->users, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL));
+        g_hash_table_insert(state->rows, kept_blob(key), GUINT_TO_POINTER(table->num_elements));
         at = table->num_elements;
     }
     row = table->elements[at - 1];
     sa_span_t user;
     if (r->role != SA_ROLE_RESULT && sa_result_user(r, &user)) {
-        GHashTable *users = g_ptr_array_index(index->users, at - 1);
-        char *name = g_strndup(user.ptr, user.len);
-        if (g_hash_table_add(users, name))
-            row[SO_USERNAMES].value.uint_value = g_hash_table_size(users);
+        guint32 row_index = at - 1;
+        blob_t *pair = packet_blob(pinfo, &row_index, sizeof row_index, user.ptr, (guint32)user.len);
+        if (!g_hash_table_contains(state->users, pair)) {
+            g_hash_table_add(state->users, kept_blob(pair));
+            row[SO_USERNAMES].value.uint_value++;
+        }
     }
     if (r->role == SA_ROLE_CHALLENGE) {
         row[SO_CHALLENGES].value.uint_value++;
