@@ -330,6 +330,9 @@ struct sa_tracker {
     sa_secret_source_t secret_source; /* NULL: credentials are not checked */
     gconstpointer secret_source_data;
     GHashTable  *user_agents;    /* interned User-Agent -> GUINT_TO_POINTER(1 + is a scanner); NULL until one */
+    /* The User-Agent interned last, and whether it is a scanner's: the next message nearly always has it. */
+    const char  *last_user_agent;
+    gboolean     last_user_agent_scanner;
     sa_attacks_t *attacks;
     sa_reg_index_t *registrations; /* built on the first registration query */
 };

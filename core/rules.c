@@ -559,6 +559,11 @@ intern_user_agent(sa_tracker_t *tracker, const char *value, gboolean *scanner)
     *scanner = FALSE;
     if (value == NULL || *value == '\0')
         return NULL;
+    /* strncmp also compares the end: equal means the same text, or the same cut of a longer one */
+    if (tracker->last_user_agent && strncmp(tracker->last_user_agent, value, SA_MAX_STRING) == 0) {
+        *scanner = tracker->last_user_agent_scanner;
+        return tracker->last_user_agent;
+    }
     if (tracker->user_agents == NULL)
         tracker->user_agents = g_hash_table_new(g_str_hash, g_str_equal);
     gpointer stored, flags;
@@ -566,6 +571,8 @@ intern_user_agent(sa_tracker_t *tracker, const char *value, gboolean *scanner)
     g_strlcpy(cut, value, sizeof cut);
     if (g_hash_table_lookup_extended(tracker->user_agents, cut, &stored, &flags)) {
         *scanner = GPOINTER_TO_UINT(flags) == 2;
+        tracker->last_user_agent = stored;
+        tracker->last_user_agent_scanner = *scanner;
         return stored;
     }
     *scanner = sa_user_agent_is_scanner(cut);
@@ -573,6 +580,8 @@ intern_user_agent(sa_tracker_t *tracker, const char *value, gboolean *scanner)
         return NULL;
     char *copy = g_string_chunk_insert(tracker->strings, cut);
     g_hash_table_insert(tracker->user_agents, copy, GUINT_TO_POINTER(1u + (*scanner ? 1u : 0u)));
+    tracker->last_user_agent = copy;
+    tracker->last_user_agent_scanner = *scanner;
     return copy;
 }
 

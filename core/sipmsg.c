@@ -130,7 +130,8 @@ may_be_kept(char first)
 static header_t
 classify(const char *name, gsize len)
 {
-#define IS(literal) SA_NAME_IS(name, len, literal)
+    /* By length, then by first letter: at most one name is compared whole. */
+#define IS(literal) ((name[0] | 0x20) == (literal[0] | 0x20) && SA_NAME_IS(name, len, literal))
     switch (len) {
     case 1:
         return IS("i") ? HDR_CALL_ID : IS("f") ? HDR_FROM : IS("v") ? HDR_VIA : IS("l") ? HDR_CONTENT_LENGTH

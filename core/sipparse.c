@@ -25,6 +25,22 @@ sa_span_is_empty(sa_span_t span)
     return span.ptr == NULL || span.len == 0;
 }
 
+/* What ends the parts of an auth-param list, by byte: a table, since every name and token byte is tested (a
+ * strcspn call per short name cost more than the name). */
+enum { AUTH_SEP = 1 /* , SP HT CR LF */, AUTH_EQ = 2, AUTH_END = 4 /* NUL */ };
+static const guint8 auth_class[256] = {
+    [0] = AUTH_END, [','] = AUTH_SEP, [' '] = AUTH_SEP, ['\t'] = AUTH_SEP, ['\r'] = AUTH_SEP, ['\n'] = AUTH_SEP,
+    ['='] = AUTH_EQ,
+};
+
+static const char *
+skip_until(const char *p, guint classes)
+{
+    while (!(auth_class[(guchar)*p] & classes))
+        p++;
+    return p;
+}
+
 /* Reads one auth-param value at p: a quoted string (escapes kept raw) or a token. */
 static const char *
 read_param_value(const char *p, sa_span_t *value)
@@ -46,7 +62,7 @@ read_param_value(const char *p, sa_span_t *value)
         return *p == '"' ? p + 1 : p;
     }
     const char *start = p;
-    p += strcspn(p, ", \t\r\n");
+    p = skip_until(p, AUTH_SEP | AUTH_END);
     value->ptr = start;
     value->len = (gsize)(p - start);
     return p;
@@ -61,12 +77,13 @@ sa_parse_auth(const char *value, sa_auth_params_t *params)
 
     /* Skip the scheme ("Digest"); the parameters follow it. */
     const char *p = skip_lws(value);
-    p += strcspn(p, ", \t\r\n");
+    p = skip_until(p, AUTH_SEP | AUTH_END);
 
     while (*p) {
-        p += strspn(p, ", \t\r\n");
+        while (auth_class[(guchar)*p] & AUTH_SEP)
+            p++;
         const char *name = p;
-        p += strcspn(p, "=, \t\r\n");
+        p = skip_until(p, AUTH_SEP | AUTH_EQ | AUTH_END);
         gsize name_len = (gsize)(p - name);
         p = skip_lws(p);
         if (*p != '=') {

@@ -3,6 +3,7 @@
 #define SIPAUTH_SIPPARSE_H
 
 #include <glib.h>
+#include <string.h>
 #include "sipauth/span.h"
 
 G_BEGIN_DECLS
@@ -64,8 +65,11 @@ static inline gboolean
 sa_name_equal(const char *name, const char *expected, gsize len)
 {
     for (gsize i = 0; i < len; i++) {
-        char e = expected[i];
-        if (g_ascii_isalpha(e) ? (name[i] | 0x20) != (e | 0x20) : name[i] != e)
+        char n = name[i], e = expected[i];
+        if (n == e)
+            continue;           /* names mostly come in the case they are written in */
+        char lower = (char)(e | 0x20);
+        if ((char)(n | 0x20) != lower || (guchar)(lower - 'a') >= 26)
             return FALSE;
     }
     return TRUE;
@@ -75,7 +79,10 @@ sa_name_equal(const char *name, const char *expected, gsize len)
 static inline gboolean
 sa_name_is(const char *name, gsize len, const char *expected, gsize expected_len)
 {
-    return len == expected_len && sa_name_equal(name, expected, len);
+    /* expected_len is a constant: the exact-case compare is a few word compares, and names mostly come in
+     * the case they are written in */
+    return len == expected_len
+        && (memcmp(name, expected, expected_len) == 0 || sa_name_equal(name, expected, expected_len));
 }
 #define SA_NAME_IS(name, len, literal) sa_name_is((name), (len), (literal), sizeof(literal) - 1)
 
