@@ -5,6 +5,17 @@
 
 #include "stat_table.h"
 
+/* The text of an empty cell, shared: a new row has many of them (never freed: every free comes here). */
+static char empty_text[] = "";
+
+static void
+free_text(stat_tap_table_item_type *item)
+{
+    if (item->value.string_value != empty_text)
+        g_free((char *)item->value.string_value);
+    item->value.string_value = NULL;
+}
+
 void
 sa_table_set_string(stat_tap_table_item_type *item, const char *text)
 {
@@ -13,18 +24,59 @@ sa_table_set_string(stat_tap_table_item_type *item, const char *text)
     /* Most events leave most cells as they were: no new copy for the same text. */
     if (item->type == TABLE_ITEM_STRING && item->value.string_value && strcmp(item->value.string_value, text) == 0)
         return;
-    g_free((char *)item->value.string_value);
+    if (item->type == TABLE_ITEM_STRING)
+        free_text(item);
     item->type = TABLE_ITEM_STRING;
-    item->value.string_value = g_strdup(text);
+    item->value.string_value = *text ? g_strdup(text) : empty_text;
+}
+
+void
+sa_table_set_decimal(stat_tap_table_item_type *item, guint64 numerator, guint64 denominator, guint decimals,
+                     double value)
+{
+    static const guint64 scales[] = { 1, 10, 100, 1000 };
+    char text[48];
+    /*
+     * The double is within 3.3e-16 of the quotient, which lies at least 1/(2 d 10^k) from a rounding tie, or
+     * 1/d when 2 10^k divides d (times in ns): below these bounds both round alike. Past them printf decides.
+     */
+    const guint64 bound = G_GUINT64_CONSTANT(1000000000000000);
+    gboolean exact = denominator > 0 && decimals < G_N_ELEMENTS(scales) && numerator < bound
+                  && (denominator % (2 * scales[decimals]) == 0 || numerator * scales[decimals] < bound);
+    guint64 quotient = 0;
+    if (exact) {
+        guint64 scaled = numerator * scales[decimals];
+        quotient = scaled / denominator;
+        guint64 rest = scaled % denominator;
+        /* an exact tie is where printf's rounding of the double (to even, or as the double lies) decides */
+        exact = 2 * rest != denominator;
+        if (2 * rest > denominator)
+            quotient++;
+    }
+    if (!exact) {
+        snprintf(text, sizeof text, "%.*f", (int)decimals, value);
+        sa_table_set_string(item, text);
+        return;
+    }
+    /* digits from the right: the decimals, the point, then the whole part (at least one digit) */
+    char *p = text + sizeof text - 1;
+    *p = '\0';
+    for (guint i = 0; i < decimals; i++, quotient /= 10)
+        *--p = (char)('0' + quotient % 10);
+    if (decimals > 0)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + quotient % 10);
+        quotient /= 10;
+    } while (quotient > 0);
+    sa_table_set_string(item, p);
 }
 
 void
 sa_table_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, stat_tap_table_item_type *item)
 {
-    if (item->type == TABLE_ITEM_STRING) {
-        g_free((char *)item->value.string_value);
-        item->value.string_value = NULL;
-    }
+    if (item->type == TABLE_ITEM_STRING)
+        free_text(item);
 }
 
 void
@@ -59,7 +111,7 @@ sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns, g
     for (guint c = 0; c < n_columns && c < table->num_fields; c++) {
         row[c].type = columns[c].type;
         if (row[c].type == TABLE_ITEM_STRING)
-            row[c].value.string_value = g_strdup("");
+            row[c].value.string_value = empty_text;
     }
     table->elements[n] = row;
     table->num_elements = n + 1;
@@ -85,16 +137,18 @@ sa_table_init_single(stat_tap_table_ui *ui, const char *title, guint n_fields)
 }
 
 /* Per-table state: a table's own look-ups, kept beside it (the GUI may open several tables of one kind, and
- * stat_tap_table has no room for them). The last one asked for is cached: every event asks, and a capture
- * read by tshark has one table of each kind. */
+ * stat_tap_table has no room for them). The last few asked for are cached: every event of every open table
+ * asks, and a capture read by tshark has one table of each kind. */
 typedef struct {
     gpointer       state;
     GDestroyNotify destroy;
 } table_state_t;
 
+#define STATE_CACHE 4
 static GHashTable           *table_states;  /* stat_tap_table * -> table_state_t */
-static const stat_tap_table *cached_table;
-static gpointer              cached_state;
+static const stat_tap_table *cached_tables[STATE_CACHE];
+static gpointer              cached_states[STATE_CACHE];
+static guint                 cache_next;
 
 static void
 free_table_state(gpointer data)
@@ -107,8 +161,9 @@ free_table_state(gpointer data)
 gpointer
 sa_table_state(const stat_tap_table *table, gpointer (*make)(void), GDestroyNotify destroy)
 {
-    if (table == cached_table)
-        return cached_state;
+    for (guint i = 0; i < STATE_CACHE; i++)
+        if (cached_tables[i] == table && table != NULL)
+            return cached_states[i];
     if (table_states == NULL)
         table_states = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_table_state);
     table_state_t *entry = g_hash_table_lookup(table_states, table);
@@ -118,16 +173,20 @@ sa_table_state(const stat_tap_table *table, gpointer (*make)(void), GDestroyNoti
         entry->destroy = destroy;
         g_hash_table_insert(table_states, (gpointer)table, entry);
     }
-    cached_table = table;
-    cached_state = entry->state;
-    return cached_state;
+    cached_tables[cache_next] = table;
+    cached_states[cache_next] = entry->state;
+    cache_next = (cache_next + 1) % STATE_CACHE;
+    return entry->state;
 }
 
 void
 sa_table_forget_state(const stat_tap_table *table)
 {
-    if (table == cached_table)
-        cached_table = cached_state = NULL;
+    for (guint i = 0; i < STATE_CACHE; i++)
+        if (cached_tables[i] == table) {
+            cached_tables[i] = NULL;
+            cached_states[i] = NULL;
+        }
     if (table_states)
         g_hash_table_remove(table_states, table);
 }

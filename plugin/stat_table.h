@@ -5,6 +5,11 @@
 #include <epan/stat_tap_ui.h>
 
 void sa_table_set_string(stat_tap_table_item_type *item, const char *text);
+/* numerator / denominator with decimals (at most 3) decimals, as printf("%.*f", decimals, value) prints value,
+ * the same quotient as a double: from integers (float formatting was most of a busy table's cost), or from
+ * value where only the double can say (a tie, numbers past 10^15). */
+void sa_table_set_decimal(stat_tap_table_item_type *item, guint64 numerator, guint64 denominator, guint decimals,
+                          double value);
 void sa_table_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *item);
 /* Drops every row: the tables grow with the capture, so a reset empties them. */
 void sa_table_clear_rows(stat_tap_table *table);

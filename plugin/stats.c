@@ -224,8 +224,9 @@ static const char PROBLEMS_TITLE[] = "SIP Authentication Problems";
  */
 typedef struct {
     char   *aor;
-    guint   rank;                /* the group's place: groups made later come after */
+    guint   rank;                /* the group's place: groups given rows later come after */
     guint   last_seq;            /* its last row's */
+    guint   rows;                /* 0: none now; its next row takes a new rank, at the end */
 } group_t;
 
 /* A flow's row: its group and its sequence number, the order rows were made in (0: the flow has no row). */
@@ -332,9 +333,10 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     if (group == NULL) {
         group = g_new0(group_t, 1);
         group->aor = g_strdup(aor);
-        group->rank = state->next_rank++;
         g_hash_table_insert(state->by_aor, group->aor, group);
     }
+    if (group->rows++ == 0)
+        group->rank = state->next_rank++;
     guint seq = state->next_seq++;
     /* after the group's last row: the rows of later groups move down */
     guint at = row_position(table, group->rank, seq);
@@ -356,6 +358,7 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     return row;
 }
 
+/* Removes a row; its group stays known (an AOR comes back often), empty when it was its last row. */
 static void
 remove_problem_row(stat_tap_table *table, guint index)
 {
@@ -363,13 +366,9 @@ remove_problem_row(stat_tap_table *table, guint index)
     stat_tap_table_item_type *row = table->elements[index];
     flow_row_t *slot = flow_row(state, row[PR_FLOW].value.uint_value);
     group_t *group = slot->group;
-    if (group->last_seq == PR_SEQ(row)) {
-        gboolean previous_in_group = index > 0 && PR_RANK(table->elements[index - 1]) == group->rank;
-        if (previous_in_group)
-            group->last_seq = PR_SEQ(table->elements[index - 1]);
-        else
-            g_hash_table_remove(state->by_aor, group->aor);
-    }
+    group->rows--;
+    if (group->rows > 0 && group->last_seq == PR_SEQ(row))
+        group->last_seq = PR_SEQ(table->elements[index - 1]);   /* the group's rows stand together */
     slot->group = NULL;
     slot->seq = 0;
     for (guint c = 0; c < PR_COLUMNS; c++)
@@ -386,7 +385,7 @@ mark_superseded(stat_tap_table *table, const sa_result_t *r)
 {
     problems_state_t *state = problems_state(table);
     group_t *group = g_hash_table_lookup(state->by_aor, r->user_uri ? r->user_uri : "");
-    if (group == NULL)
+    if (group == NULL || group->rows == 0)
         return;
     char text[32];
     snprintf(text, sizeof text, "by flow %u", r->flow);

@@ -99,15 +99,19 @@ registrations_reset(stat_tap_table *table)
     sa_table_forget_state(table);
 }
 
+/* nanoseconds as milliseconds with one decimal, "-" when unknown */
 static void
-set_ms(stat_tap_table_item_type *item, gboolean known, double ns)
+set_ms(stat_tap_table_item_type *item, gboolean known, gint64 ns, guint64 count)
 {
-    char text[32];
-    if (known)
-        snprintf(text, sizeof text, "%.1f", ns / 1e6);
-    else
-        g_strlcpy(text, "-", sizeof text);
-    sa_table_set_string(item, text);
+    if (!known) {
+        sa_table_set_string(item, "-");
+    } else if (ns >= 0) {
+        sa_table_set_decimal(item, (guint64)ns, count * 1000000, 1, (double)ns / count / 1e6);
+    } else {
+        char text[32];
+        snprintf(text, sizeof text, "%.1f", (double)ns / count / 1e6);
+        sa_table_set_string(item, text);
+    }
 }
 
 static void
@@ -127,28 +131,31 @@ static void
 set_rrd(stat_tap_table_item_type *row, const sa_registration_t *reg)
 {
     gboolean rrd = reg->rrd_count > 0;
-    set_ms(&row[RG_RRD_MIN], rrd, (double)reg->rrd_min_ns);
-    set_ms(&row[RG_RRD_AVG], rrd, rrd ? (double)reg->rrd_sum_ns / reg->rrd_count : 0);
-    set_ms(&row[RG_RRD_MAX], rrd, (double)reg->rrd_max_ns);
+    set_ms(&row[RG_RRD_MIN], rrd, reg->rrd_min_ns, 1);
+    set_ms(&row[RG_RRD_AVG], rrd, reg->rrd_sum_ns, reg->rrd_count);
+    set_ms(&row[RG_RRD_MAX], rrd, reg->rrd_max_ns, 1);
 }
 
 static void
 set_ira(stat_tap_table_item_type *item, const sa_registration_t *reg)
 {
-    char text[32];
     if (reg->attempts > 0)
-        snprintf(text, sizeof text, "%.1f", 100.0 * reg->ineffective / reg->attempts);
+        sa_table_set_decimal(item, 100 * (guint64)reg->ineffective, reg->attempts, 1,
+                             100.0 * reg->ineffective / reg->attempts);
     else
-        g_strlcpy(text, "-", sizeof text);
-    sa_table_set_string(item, text);
+        sa_table_set_string(item, "-");
 }
 
 static void
 set_auth_time(stat_tap_table_item_type *item, const sa_registration_t *reg)
 {
-    char text[32];
-    snprintf(text, sizeof text, "%.3f", (double)reg->auth_ns / 1e9);
-    sa_table_set_string(item, text);
+    if (reg->auth_ns >= 0) {
+        sa_table_set_decimal(item, (guint64)reg->auth_ns, 1000000000, 3, (double)reg->auth_ns / 1e9);
+    } else {
+        char text[32];
+        snprintf(text, sizeof text, "%.3f", (double)reg->auth_ns / 1e9);
+        sa_table_set_string(item, text);
+    }
 }
 
 static tap_packet_status
@@ -303,9 +310,14 @@ sources_reset(stat_tap_table *table)
 static void
 set_seconds(stat_tap_table_item_type *item, const nstime_t *t)
 {
-    char text[32];
-    snprintf(text, sizeof text, "%.3f", nstime_to_sec(t));
-    sa_table_set_string(item, text);
+    if (t->secs >= 0 && t->nsecs >= 0) {
+        sa_table_set_decimal(item, (guint64)t->secs * 1000000000 + (guint64)t->nsecs, 1000000000, 3,
+                             nstime_to_sec(t));
+    } else {
+        char text[32];
+        snprintf(text, sizeof text, "%.3f", nstime_to_sec(t));
+        sa_table_set_string(item, text);
+    }
 }
 
 /* The user agent's side of the frame: a request comes from it, a response goes to it. */
