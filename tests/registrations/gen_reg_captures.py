@@ -116,6 +116,88 @@ class Ctx:
                               body=g.sdp("192.168.1.20", 30000, 9001))
         return g.response(req, code, reasons[code], self.token("fin", seed), extra)
 
+    # Steps: each sends one message (or a challenge and its ACK) between ua and its proxy at t, with a label.
+
+    def reg(self, t, ua, key, label, auth=(), **fields):
+        """ua sends a REGISTER at t (see register for key and the fields)."""
+        return self.send(t, src(ua), proxy_for(ua), self.register(ua, key, auth=auth, **fields), label)
+
+    def req(self, t, ua, method, key, label, auth=()):
+        """ua sends an INVITE or a MESSAGE at t (see request)."""
+        return self.send(t, src(ua), proxy_for(ua), self.request(ua, method, key, auth=auth), label)
+
+    def chal(self, t, ua, req, seed, label, stale=False, code=401):
+        """The proxy challenges ua's req at t (a 401, or a 407) with a fresh nonce, which it returns; the UA ACKs a
+        challenged INVITE 1 ms later."""
+        chal, value = self.challenge(req, seed, stale=stale, code=code)
+        self.send(t, proxy_for(ua), src(ua), chal, label)
+        self.ack(t + 0.001, ua, req, chal)
+        return value
+
+    def fin(self, t, ua, req, code, label, seed=None, contact_expires="3600"):
+        """The proxy answers ua's req at t with a final response (its tag from seed, by default the label); the UA
+        ACKs a refused INVITE 1 ms later."""
+        register = req.start.startswith("REGISTER")
+        resp = self.send(t, proxy_for(ua), src(ua), self.final(req, code, label if seed is None else seed,
+                                                                 contact_expires=contact_expires,
+                                                                 ua=ua if register else None), label)
+        if code >= 300:
+            self.ack(t + 0.001, ua, req, resp)
+        return resp
+
+    def ack(self, t, ua, req, resp):
+        if req.start.startswith("INVITE"):
+            self.send(t, src(ua), proxy_for(ua), g.ack_for(req, resp))
+
+    def challenged_register(self, ua, key, times, labels=("req", "chal", "retry", "ok"), seed=1, code=200,
+                            fin_seed=None, username=None, passwords=("secret",), auth=(), stale=False, expires="3600",
+                            contact_expires="3600"):
+        """One REGISTER attempt: ua's REGISTER (with auth, if any) at times[0], a 401 (seed, stale) at times[1], then
+        a retry with username's (by default ua's) password for each of passwords, at times[2], [4], ...: each but the
+        last refused by a 401 with a fresh nonce (seed + 1, + 2, ...) 2 entries of times later, the last answered at
+        times[-1] with a final response with code (its tag from fin_seed, by default its label) or, code 401, a
+        refusal (a fresh nonce from fin_seed). labels: the messages', in the order of times. Returns the nonce of
+        the first challenge."""
+        req = self.reg(times[0], ua, key, labels[0], auth=auth, expires=expires)
+        first = value = self.chal(times[1], ua, req, seed, labels[1], stale=stale)
+        for i, password in enumerate(passwords):
+            t, label = times[2 + 2 * i:4 + 2 * i], labels[2 + 2 * i:4 + 2 * i]
+            retry = self.reg(t[0], ua, key, label[0], auth=[self.creds(username or ua.user, value, password)],
+                             expires=expires)
+            if i + 1 < len(passwords):
+                value = self.chal(t[1], ua, retry, seed + 1 + i, label[1])
+            elif code == 401:
+                self.chal(t[1], ua, retry, fin_seed, label[1])
+            else:
+                self.fin(t[1], ua, retry, code, label[1], seed=fin_seed, contact_expires=contact_expires)
+        return first
+
+    def guesses(self, names, count, address, agent, step, answer_after, answer, code=401, seeds=("a%d", "b%d"),
+                password="guess"):
+        """A guesser at address (agent) tries count user names (names % 1, % 2, ...) one every step seconds, each
+        once: the i-th attempt is challenged_register's from i * step, retried 20 ms later and answered (code)
+        answer_after later, labelled with labels(i, answer); seeds and password are formats of i (challenge,
+        answer). Returns the user names."""
+        users = [names % (i + 1) for i in range(count)]
+        for i, user in enumerate(users):
+            u, t = ua(user, address, agent), i * step
+            self.challenged_register(u, user, (t, t + 0.002, t + 0.020, t + answer_after), labels(i, answer),
+                                     seed=seeds[0] % i, code=code, fin_seed=seeds[1] % i,
+                                     passwords=[password % i if "%" in password else password])
+        return users
+
+    def challenged_request(self, ua, method, key, times, labels, seed, password="secret", code=200, fin_seed=None):
+        """One INVITE or MESSAGE: sent at times[0], challenged by a 407 (seed) at times[1], retried with
+        Proxy-Authorization (ua's password) at times[2], answered with code (its tag from fin_seed, by default the
+        key) at times[3]. labels: the four messages'."""
+        req = self.req(times[0], ua, method, key, labels[0])
+        value = self.chal(times[1], ua, req, seed, labels[1], code=407)
+        retry = self.req(times[2], ua, method, key, labels[2], auth=[self.proxy_creds(ua, value, method, password)])
+        return self.fin(times[3], ua, retry, code, labels[3], seed=key if fin_seed is None else fin_seed)
+
+    def proxy_creds(self, ua, nonce_value, method, password="secret"):
+        return self.creds(ua.user, nonce_value, password, method=method, uri=g.BOB_URI, header="Proxy-Authorization")
+
     def keepalives(self, ua, t_from, t_to, step=10.0):
         """Unchallenged OPTIONS pings (own Call-IDs) that keep the capture going: they count nowhere."""
         t, n = t_from, 0
@@ -175,6 +257,13 @@ class Truth:
                "User-Agent": agent}
         self.registrations.append((row, state))
 
+    def guessed(self, users, challenged, ira, answer, agent):
+        """The rows of Ctx.guesses's user names: 2 REGISTERs each, challenged (1 or 2) times, refused once by the
+        answer labelled answerI; ira: as for reg."""
+        for i, user in enumerate(users):
+            self.reg(aor(user), user, 2, challenged, 0, 1, 0, "failed: refused", ira=ira,
+                     auth=[("chal%d" % i, "%s%d" % (answer, i))], agent=agent)
+
     def source(self, address, challenges, usernames, refused, accepted, first, last, agent=UA_LINPHONE):
         self.sources.append({"Source": address, "Challenges": str(challenges), "Usernames": str(usernames),
                              "Refused": str(refused), "Accepted": str(accepted),
@@ -203,45 +292,43 @@ def aor(user):
     return "sip:%s@%s" % (user, DOMAIN)
 
 
+def labels(i, answer):
+    """The labels of the i-th attempt of a series: reqI, chalI, retryI and answerI."""
+    return tuple(stem + str(i) for stem in ("req", "chal", "retry", answer))
+
+
 # ---------------------------------------------------------------------------------------------
 # Cases
 
 @case("unchallenged REGISTER answered 200 at once: registered, no challenge, no source row")
 def reg_at_once(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req")
-    cx.send(0.020, PROXY, src(a), cx.final(req, 200, "ok", ua=a), "ok")
+    req = cx.reg(0.0, a, "a", "req")
+    cx.fin(0.020, a, req, 200, "ok")
     cx.write()
     tr.reg(aor("alice"), "", 1, 0, 1, 0, 0, "registered", rrd=[("req", "ok")], ira=(0, 1))
 
 
-@case("REGISTER -> 401 -> retry -> 200: registered after one challenge")
-def reg_401_ok(cx, tr):
-    a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal")
-    retry = cx.send(0.124, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n)]), "retry")
-    cx.send(0.130, PROXY, src(a), cx.final(retry, 200, "ok", ua=a), "ok")
+def registered_after_a_challenge(cx, tr, address, times):
+    """alice at address: REGISTER -> 401 -> retry -> 200 at times."""
+    cx.challenged_register(ua("alice", address), "a", times)
     cx.write()
     tr.reg(aor("alice"), "alice", 2, 1, 1, 0, 0, "registered", rrd=[("req", "ok")], ira=(0, 1), auth=[("chal", "ok")])
-    tr.source("192.168.1.10", 1, 1, 0, 1, "chal", "chal")
+    tr.source(address, 1, 1, 0, 1, "chal", "chal")
+
+
+@case("REGISTER -> 401 -> retry -> 200: registered after one challenge")
+def reg_401_ok(cx, tr):
+    registered_after_a_challenge(cx, tr, "192.168.1.10", (0.0, 0.004, 0.124, 0.130))
 
 
 @case("registration after a challenge, then a refresh 10 s later whose reused nonce is stale (401 stale=true) -> "
       "retry with the new nonce -> 200: two successful attempts, no refusal")
 def reg_stale_refresh(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req1")
-    chal, n1 = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal1")
-    retry = cx.send(0.070, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n1)]), "retry1")
-    cx.send(0.080, PROXY, src(a), cx.final(retry, 200, "ok1", ua=a), "ok1")
-    refresh = cx.send(10.0, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n1, nc="00000002")]), "req2")
-    chal, n2 = cx.challenge(refresh, 2, stale=True)
-    cx.send(10.004, PROXY, src(a), chal, "chal2")
-    retry = cx.send(10.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n2)]), "retry2")
-    cx.send(10.060, PROXY, src(a), cx.final(retry, 200, "ok2", ua=a), "ok2")
+    n1 = cx.challenged_register(a, "a", (0.0, 0.004, 0.070, 0.080), ("req1", "chal1", "retry1", "ok1"))
+    cx.challenged_register(a, "a", (10.0, 10.004, 10.050, 10.060), ("req2", "chal2", "retry2", "ok2"), seed=2,
+                           stale=True, auth=[cx.creds("alice", n1, nc="00000002")])
     cx.write()
     tr.reg(aor("alice"), "alice", 4, 2, 2, 0, 0, "registered", rrd=[("req1", "ok1"), ("req2", "ok2")], ira=(0, 2),
            auth=[("chal1", "ok1"), ("chal2", "ok2")])
@@ -252,17 +339,9 @@ def reg_stale_refresh(cx, tr):
 @case("wrong password twice (401 again, no stale), then the right one -> 200")
 def reg_refused_twice_ok(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal1")
-    r1 = cx.send(0.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n, "wrong")]), "retry1")
-    chal, n = cx.challenge(r1, 2)
-    cx.send(0.054, PROXY, src(a), chal, "chal2")
-    r2 = cx.send(0.100, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n, "wrong")]), "retry2")
-    chal, n = cx.challenge(r2, 3)
-    cx.send(0.104, PROXY, src(a), chal, "chal3")
-    r3 = cx.send(0.150, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n)]), "retry3")
-    cx.send(0.160, PROXY, src(a), cx.final(r3, 200, "ok", ua=a), "ok")
+    cx.challenged_register(a, "a", (0.0, 0.004, 0.050, 0.054, 0.100, 0.104, 0.150, 0.160),
+                           ("req", "chal1", "retry1", "chal2", "retry2", "chal3", "retry3", "ok"),
+                           passwords=("wrong", "wrong", "secret"))
     cx.write()
     tr.reg(aor("alice"), "alice", 4, 3, 1, 2, 0, "registered", rrd=[("req", "ok")], ira=(0, 1), auth=[("chal1", "ok")])
     tr.source("192.168.1.10", 3, 1, 2, 1, "chal1", "chal3")
@@ -271,14 +350,9 @@ def reg_refused_twice_ok(cx, tr):
 @case("wrong password: 401 -> retry -> 401 (refused) -> retry -> 403: never registered")
 def reg_refused_403(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal1")
-    r1 = cx.send(0.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n, "wrong")]), "retry1")
-    chal, n = cx.challenge(r1, 2)
-    cx.send(0.054, PROXY, src(a), chal, "chal2")
-    r2 = cx.send(0.100, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n, "wrong")]), "retry2")
-    cx.send(0.104, PROXY, src(a), cx.final(r2, 403, "403"), "forbidden")
+    cx.challenged_register(a, "a", (0.0, 0.004, 0.050, 0.054, 0.100, 0.104),
+                           ("req", "chal1", "retry1", "chal2", "retry2", "forbidden"), code=403, fin_seed="403",
+                           passwords=("wrong", "wrong"))
     cx.write()
     # 403 is a failure in RFC 6076 (ineffective); the 401 refusal and the 403 are both Refused.
     tr.reg(aor("alice"), "alice", 3, 2, 0, 2, 0, "failed: refused", ira=(1, 1), auth=[("chal1", "forbidden")])
@@ -288,9 +362,7 @@ def reg_refused_403(cx, tr):
 @case("REGISTER -> 401, never retried; OPTIONS keepalives for 40 s: failed, no retry")
 def reg_no_retry(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req")
-    chal, _ = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal")
+    cx.chal(0.004, a, cx.reg(0.0, a, "a", "req"), 1, "chal")
     cx.keepalives(a, 10.0, 40.0)
     cx.write()
     # The attempt's final response is the 401 itself: 0 s authenticating; a 401 is no failure in RFC 6076.
@@ -303,18 +375,14 @@ def reg_no_retry(cx, tr):
 def reg_deregister(cx, tr):
     a, b, c = ua("alice", "192.168.1.10"), ua("bob", "192.168.1.20"), ua("carol", "192.168.1.30", "Zoiper rv2.10")
     for u, t in ((a, 0.0), (b, 0.1), (c, 0.2)):
-        req = cx.send(t, src(u), PROXY, cx.register(u, u.user), u.user + "req")
-        cx.send(t + 0.020, PROXY, src(u), cx.final(req, 200, u.user + "ok", ua=u), u.user + "ok")
-    dereg = cx.send(5.0, src(a), PROXY, cx.register(a, "alice", expires="0"), "alicedereg")
-    chal, n = cx.challenge(dereg, "alice")
-    cx.send(5.004, PROXY, src(a), chal, "alicechal")
-    retry = cx.send(5.030, src(a), PROXY, cx.register(a, "alice", auth=[cx.creds("alice", n)], expires="0"),
-                    "aliceretry")
-    cx.send(5.040, PROXY, src(a), cx.final(retry, 200, "alicebye", contact_expires=None), "alicebye")
-    dereg = cx.send(6.0, src(b), PROXY, cx.register(b, "bob", expires=None, contact_expires="0"), "bobdereg")
-    cx.send(6.020, PROXY, src(b), cx.final(dereg, 200, "bobbye", contact_expires=None), "bobbye")
-    dereg = cx.send(7.0, src(c), PROXY, cx.register(c, "carol", expires="0", star=True), "caroldereg")
-    cx.send(7.020, PROXY, src(c), cx.final(dereg, 200, "carolbye", contact_expires=None), "carolbye")
+        cx.fin(t + 0.020, u, cx.reg(t, u, u.user, u.user + "req"), 200, u.user + "ok")
+    cx.challenged_register(a, "alice", (5.0, 5.004, 5.030, 5.040),
+                           ("alicedereg", "alicechal", "aliceretry", "alicebye"), seed="alice", expires="0",
+                           contact_expires=None)
+    cx.fin(6.020, b, cx.reg(6.0, b, "bob", "bobdereg", expires=None, contact_expires="0"), 200, "bobbye",
+           contact_expires=None)
+    cx.fin(7.020, c, cx.reg(7.0, c, "carol", "caroldereg", expires="0", star=True), 200, "carolbye",
+           contact_expires=None)
     cx.write()
     # De-registrations count as REGISTERs and Accepted, not in RRD nor IRA; alice's challenged one in Auth time.
     tr.reg(aor("alice"), "alice", 3, 1, 2, 0, 0, "de-registered", rrd=[("alicereq", "aliceok")], ira=(0, 1),
@@ -329,11 +397,7 @@ def reg_deregister(cx, tr):
       "de-registered (expired) in both passes: the keepalives after 60 s let time decide")
 def reg_expired(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a", expires="60"), "req")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal")
-    retry = cx.send(0.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n)], expires="60"), "retry")
-    cx.send(0.060, PROXY, src(a), cx.final(retry, 200, "ok", contact_expires="60", ua=a), "ok")
+    cx.challenged_register(a, "a", (0.0, 0.004, 0.050, 0.060), expires="60", contact_expires="60")
     cx.keepalives(a, 10.0, 90.0)
     cx.write()
     tr.reg(aor("alice"), "alice", 2, 1, 1, 0, 0, "de-registered (expired)",
@@ -348,7 +412,7 @@ def reg_timeout(cx, tr):
     req = cx.register(a, "a")
     for i, t in enumerate((0.0, 0.5, 1.5, 3.5, 7.5, 11.5)):
         cx.send(t, src(a), PROXY, req, "req" if i == 0 else "req/rtx%d" % i)
-    cx.send(20.0, src(b), PROXY, cx.register(b, "b"), "bobreq")
+    cx.reg(20.0, b, "b", "bobreq")
     cx.keepalives(ua("carol", "192.168.1.30"), 10.0, 50.0)
     cx.write()
     tr.reg(aor("alice"), "", 1, 0, 0, 0, 1, "failed: timeout", ira=(1, 1))
@@ -359,11 +423,8 @@ def reg_timeout(cx, tr):
 @case("REGISTER -> 401 -> retry -> 404 Not Found: failed: 404")
 def reg_404(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal")
-    retry = cx.send(0.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n)]), "retry")
-    cx.send(0.060, PROXY, src(a), cx.final(retry, 404, "404"), "notfound")
+    cx.challenged_register(a, "a", (0.0, 0.004, 0.050, 0.060), ("req", "chal", "retry", "notfound"), code=404,
+                           fin_seed="404")
     cx.write()
     tr.reg(aor("alice"), "alice", 2, 1, 0, 0, 1, "failed: 404", ira=(1, 1), auth=[("chal", "notfound")])
     tr.source("192.168.1.10", 1, 1, 0, 0, "chal", "chal")
@@ -374,21 +435,12 @@ def reg_404(cx, tr):
       "alice.smith -> 200")
 def reg_two_usernames(cx, tr):
     a = ua("alice", "192.168.1.10")
-    req = cx.send(0.0, src(a), PROXY, cx.register(a, "a"), "req1")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, PROXY, src(a), chal, "chal1")
-    r = cx.send(0.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice", n, "wrong")]), "retry1")
-    cx.send(0.054, PROXY, src(a), cx.final(r, 403, "403"), "forbidden")
-    req = cx.send(5.0, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice.smith", n, nc="00000002")]), "req2")
-    chal, n = cx.challenge(req, 2, stale=True)
-    cx.send(5.004, PROXY, src(a), chal, "chal2")
-    r = cx.send(5.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice.smith", n)]), "retry2")
-    cx.send(5.060, PROXY, src(a), cx.final(r, 200, "ok2", ua=a), "ok2")
-    req = cx.send(10.0, src(a), PROXY, cx.register(a, "a"), "req3")
-    chal, n = cx.challenge(req, 3)
-    cx.send(10.004, PROXY, src(a), chal, "chal3")
-    r = cx.send(10.050, src(a), PROXY, cx.register(a, "a", auth=[cx.creds("alice.smith", n)]), "retry3")
-    cx.send(10.070, PROXY, src(a), cx.final(r, 200, "ok3", ua=a), "ok3")
+    n = cx.challenged_register(a, "a", (0.0, 0.004, 0.050, 0.054), ("req1", "chal1", "retry1", "forbidden"),
+                               code=403, fin_seed="403", passwords=("wrong",))
+    cx.challenged_register(a, "a", (5.0, 5.004, 5.050, 5.060), ("req2", "chal2", "retry2", "ok2"), seed=2, stale=True,
+                           username="alice.smith", auth=[cx.creds("alice.smith", n, nc="00000002")])
+    cx.challenged_register(a, "a", (10.0, 10.004, 10.050, 10.070), ("req3", "chal3", "retry3", "ok3"), seed=3,
+                           username="alice.smith")
     cx.write()
     # req1 has no credentials: it counts for the first username used after it (alice); req3 for the latest one
     # used before it (alice.smith), which is also the one its retry uses.
@@ -402,16 +454,7 @@ def reg_two_usernames(cx, tr):
 
 @case("IPv6: REGISTER from [2001:db8::10] -> 401 -> retry -> 200")
 def reg_ipv6(cx, tr):
-    a = ua("alice", "2001:db8::10")
-    p = proxy_for(a)
-    req = cx.send(0.0, src(a), p, cx.register(a, "a"), "req")
-    chal, n = cx.challenge(req, 1)
-    cx.send(0.004, p, src(a), chal, "chal")
-    retry = cx.send(0.040, src(a), p, cx.register(a, "a", auth=[cx.creds("alice", n)]), "retry")
-    cx.send(0.050, p, src(a), cx.final(retry, 200, "ok", ua=a), "ok")
-    cx.write()
-    tr.reg(aor("alice"), "alice", 2, 1, 1, 0, 0, "registered", rrd=[("req", "ok")], ira=(0, 1), auth=[("chal", "ok")])
-    tr.source("2001:db8::10", 1, 1, 0, 1, "chal", "chal")
+    registered_after_a_challenge(cx, tr, "2001:db8::10", (0.0, 0.004, 0.040, 0.050))
 
 
 ATTACKER = "203.0.113.66"
@@ -422,21 +465,10 @@ ATTACKER = "203.0.113.66"
       "username's refusal")
 def brute_force(cx, tr):
     agent = "Zoiper rv2.10.19.3"
-    for i in range(50):
-        u = ua("user%03d" % (i + 1), ATTACKER, agent)
-        t = i * 0.1
-        req = cx.send(t, src(u), PROXY, cx.register(u, u.user), "req%d" % i)
-        chal, n = cx.challenge(req, "a%d" % i)
-        cx.send(t + 0.002, PROXY, src(u), chal, "chal%d" % i)
-        r = cx.send(t + 0.020, src(u), PROXY, cx.register(u, u.user, auth=[cx.creds(u.user, n, "guess%d" % i)]),
-                    "retry%d" % i)
-        chal, _ = cx.challenge(r, "b%d" % i)
-        cx.send(t + 0.022, PROXY, src(u), chal, "refusal%d" % i)
+    users = cx.guesses("user%03d", 50, ATTACKER, agent, 0.1, 0.022, "refusal", password="guess%d")
     cx.keepalives(ua("alice", "192.168.1.10"), 10.0, 45.0)
     cx.write()
-    for i in range(50):
-        tr.reg(aor("user%03d" % (i + 1)), "user%03d" % (i + 1), 2, 2, 0, 1, 0, "failed: refused", ira=(0, 1),
-               auth=[("chal%d" % i, "refusal%d" % i)], agent=agent)
+    tr.guessed(users, 2, (0, 1), "refusal", agent)
     tr.source(ATTACKER, 100, 50, 50, 0, "chal0", "refusal49", agent=agent)
     tr.attack("refusal4", ATTACKER, 5)
     # The preferences: 50 user names reach attack_usernames=50 on the 50th refusal; 51 are never reached.
@@ -451,18 +483,9 @@ FORBIDDEN = "203.0.113.77"
       "-> 403 Forbidden: credential_attack on the 5th 403")
 def brute_force_403(cx, tr):
     agent = "Zoiper rv2.10.19.3"
-    for i in range(6):
-        u = ua("staff%d" % (i + 1), FORBIDDEN, agent)
-        t = i * 0.5
-        req = cx.send(t, src(u), PROXY, cx.register(u, u.user), "req%d" % i)
-        chal, n = cx.challenge(req, i)
-        cx.send(t + 0.002, PROXY, src(u), chal, "chal%d" % i)
-        r = cx.send(t + 0.020, src(u), PROXY, cx.register(u, u.user, auth=[cx.creds(u.user, n, "guess")]), "retry%d" % i)
-        cx.send(t + 0.024, PROXY, src(u), cx.final(r, 403, "f%d" % i), "forbidden%d" % i)
+    users = cx.guesses("staff%d", 6, FORBIDDEN, agent, 0.5, 0.024, "forbidden", code=403, seeds=("%d", "f%d"))
     cx.write()
-    for i in range(6):
-        tr.reg(aor("staff%d" % (i + 1)), "staff%d" % (i + 1), 2, 1, 0, 1, 0, "failed: refused", ira=(1, 1),
-               auth=[("chal%d" % i, "forbidden%d" % i)], agent=agent)
+    tr.guessed(users, 1, (1, 1), "forbidden", agent)
     tr.source(FORBIDDEN, 6, 6, 6, 0, "chal0", "chal5", agent=agent)
     tr.attack("forbidden4", FORBIDDEN, 5)
 
@@ -476,9 +499,7 @@ def scan_unanswered(cx, tr):
     agent = "Asterisk PBX 16.2.1"
     for i in range(50):
         u = ua(str(100 + i), SCANNER, agent)
-        req = cx.send(float(i), src(u), PROXY, cx.register(u, u.user), "req%d" % i)
-        chal, _ = cx.challenge(req, i)
-        cx.send(i + 0.002, PROXY, src(u), chal, "chal%d" % i)
+        cx.chal(i + 0.002, u, cx.reg(float(i), u, u.user, "req%d" % i), i, "chal%d" % i)
     cx.keepalives(ua("alice", "192.168.1.10"), 50.0, 90.0)
     cx.write()
     for i in range(50):
@@ -500,20 +521,10 @@ SLOW = "198.51.100.44"
       "within 60 s, no credential_attack; with attack_usernames=3 on the 3rd refusal")
 def slow_guesser(cx, tr):
     agent = "PolycomVVX-VVX_410-UA/5.9.0"
-    for i in range(6):
-        u = ua("guest%d" % (i + 1), SLOW, agent)
-        t = i * 20.0
-        req = cx.send(t, src(u), PROXY, cx.register(u, u.user), "req%d" % i)
-        chal, n = cx.challenge(req, "a%d" % i)
-        cx.send(t + 0.002, PROXY, src(u), chal, "chal%d" % i)
-        r = cx.send(t + 0.020, src(u), PROXY, cx.register(u, u.user, auth=[cx.creds(u.user, n, "guess")]), "retry%d" % i)
-        chal, _ = cx.challenge(r, "b%d" % i)
-        cx.send(t + 0.022, PROXY, src(u), chal, "refusal%d" % i)
+    users = cx.guesses("guest%d", 6, SLOW, agent, 20.0, 0.022, "refusal")
     cx.keepalives(ua("alice", "192.168.1.10"), 110.0, 140.0)
     cx.write()
-    for i in range(6):
-        tr.reg(aor("guest%d" % (i + 1)), "guest%d" % (i + 1), 2, 2, 0, 1, 0, "failed: refused", ira=(0, 1),
-               auth=[("chal%d" % i, "refusal%d" % i)], agent=agent)
+    tr.guessed(users, 2, (0, 1), "refusal", agent)
     tr.source(SLOW, 12, 6, 6, 0, "chal0", "refusal5", agent=agent)
     # 3 user names within 60 s on the 3rd refusal (40 s after the 1st); the count never falls below 3 afterwards.
     tr.with_prefs({"sipauth.attack_usernames": "3"}, [("refusal2", SLOW, 3)])
@@ -530,9 +541,7 @@ def scanner_user_agent(cx, tr):
     agent = "friendly-scanner"
     for i in range(3):
         u = ua(str(100 + i), "198.51.100.7", agent)
-        req = cx.send(i * 0.05, src(u), PROXY, cx.register(u, u.user), "req%d" % i)
-        chal, _ = cx.challenge(req, i)
-        cx.send(i * 0.05 + 0.002, PROXY, src(u), chal, "chal%d" % i)
+        cx.chal(i * 0.05 + 0.002, u, cx.reg(i * 0.05, u, u.user, "req%d" % i), i, "chal%d" % i)
     cli = ua("200", "198.51.100.8", "SIPcli/v1.8")
     inv = cx.send(1.0, src(cli), PROXY, cx.request(cli, "INVITE", "cli"), "invite")
     chal, _ = cx.challenge(inv, "cli", code=407)
@@ -556,59 +565,28 @@ def scanner_user_agent(cx, tr):
 def sources_mix(cx, tr):
     a, c, d = ua("alice", "192.168.1.10"), ua("carol", "192.168.1.11", "Zoiper rv2.10"), \
         ua("dave", "192.168.1.12", "Grandstream GXP2170 1.0.11.3")
-    # flow 1: alice INVITE accepted
-    inv = cx.send(0.0, src(a), PROXY, cx.request(a, "INVITE", "ainv"), "a_inv")
-    chal, n = cx.challenge(inv, "ainv", code=407)
-    cx.send(0.010, PROXY, src(a), chal, "a_chal1")
-    cx.send(0.011, src(a), PROXY, g.ack_for(inv, chal))
-    r = cx.send(0.100, src(a), PROXY, cx.request(a, "INVITE", "ainv", auth=[cx.creds(
-        "alice", n, method="INVITE", uri=g.BOB_URI, header="Proxy-Authorization")]), "a_retry1")
-    cx.send(0.300, PROXY, src(a), cx.final(r, 200, "ainv"), "a_ok1")
+    cx.challenged_request(a, "INVITE", "ainv", (0.0, 0.010, 0.100, 0.300), ("a_inv", "a_chal1", "a_retry1", "a_ok1"),
+                          "ainv")
     # flow 2: carol INVITE: refused (407 again), then 403
-    inv = cx.send(1.0, src(c), PROXY, cx.request(c, "INVITE", "cinv"), "c_inv")
-    chal, n = cx.challenge(inv, "cinv1", code=407)
-    cx.send(1.010, PROXY, src(c), chal, "c_chal1")
-    cx.send(1.011, src(c), PROXY, g.ack_for(inv, chal))
-    r = cx.send(1.100, src(c), PROXY, cx.request(c, "INVITE", "cinv", auth=[cx.creds(
-        "carol", n, "wrong", method="INVITE", uri=g.BOB_URI, header="Proxy-Authorization")]), "c_retry1")
-    chal, n = cx.challenge(r, "cinv2", code=407)
-    cx.send(1.110, PROXY, src(c), chal, "c_chal2")
-    cx.send(1.111, src(c), PROXY, g.ack_for(r, chal))
-    r = cx.send(1.200, src(c), PROXY, cx.request(c, "INVITE", "cinv", auth=[cx.creds(
-        "carol", n, "wrong", method="INVITE", uri=g.BOB_URI, header="Proxy-Authorization")]), "c_retry2")
-    fin = cx.send(1.210, PROXY, src(c), cx.final(r, 403, "cinv"), "c_403")
-    cx.send(1.211, src(c), PROXY, g.ack_for(r, fin))
+    n = cx.chal(1.010, c, cx.req(1.0, c, "INVITE", "cinv", "c_inv"), "cinv1", "c_chal1", code=407)
+    r = cx.req(1.100, c, "INVITE", "cinv", "c_retry1", auth=[cx.proxy_creds(c, n, "INVITE", "wrong")])
+    n = cx.chal(1.110, c, r, "cinv2", "c_chal2", code=407)
+    r = cx.req(1.200, c, "INVITE", "cinv", "c_retry2", auth=[cx.proxy_creds(c, n, "INVITE", "wrong")])
+    cx.fin(1.210, c, r, 403, "c_403", seed="cinv")
     # flow 3: dave INVITE, never retried
-    inv = cx.send(2.0, src(d), PROXY, cx.request(d, "INVITE", "dinv"), "d_inv")
-    chal, _ = cx.challenge(inv, "dinv", code=407)
-    cx.send(2.010, PROXY, src(d), chal, "d_chal")
-    cx.send(2.011, src(d), PROXY, g.ack_for(inv, chal))
+    cx.chal(2.010, d, cx.req(2.0, d, "INVITE", "dinv", "d_inv"), "dinv", "d_chal", code=407)
     # flow 4: alice MESSAGE accepted
-    msg = cx.send(3.0, src(a), PROXY, cx.request(a, "MESSAGE", "amsg"), "a_msg")
-    chal, n = cx.challenge(msg, "amsg", code=407)
-    cx.send(3.010, PROXY, src(a), chal, "a_chal2")
-    r = cx.send(3.050, src(a), PROXY, cx.request(a, "MESSAGE", "amsg", auth=[cx.creds(
-        "alice", n, method="MESSAGE", uri=g.BOB_URI, header="Proxy-Authorization")]), "a_retry2")
-    cx.send(3.060, PROXY, src(a), cx.final(r, 202, "amsg"), "a_ok2")
+    cx.challenged_request(a, "MESSAGE", "amsg", (3.0, 3.010, 3.050, 3.060), ("a_msg", "a_chal2", "a_retry2", "a_ok2"),
+                          "amsg", code=202)
     # flow 5: alice REGISTER accepted, from a newer Linphone
     a2 = ua("alice", "192.168.1.10", "Linphone/5.2.5")
-    req = cx.send(4.0, src(a2), PROXY, cx.register(a2, "areg"), "a_reg")
-    chal, n = cx.challenge(req, "areg")
-    cx.send(4.004, PROXY, src(a2), chal, "a_chal3")
-    r = cx.send(4.050, src(a2), PROXY, cx.register(a2, "areg", auth=[cx.creds("alice", n)]), "a_retry3")
-    cx.send(4.060, PROXY, src(a2), cx.final(r, 200, "areg", ua=a2), "a_ok3")
+    cx.challenged_register(a2, "areg", (4.0, 4.004, 4.050, 4.060), ("a_reg", "a_chal3", "a_retry3", "a_ok3"),
+                           seed="areg", fin_seed="areg")
     # flow 6: carol MESSAGE, never retried
-    msg = cx.send(5.0, src(c), PROXY, cx.request(c, "MESSAGE", "cmsg"), "c_msg")
-    chal, _ = cx.challenge(msg, "cmsg", code=407)
-    cx.send(5.010, PROXY, src(c), chal, "c_chal3")
+    cx.chal(5.010, c, cx.req(5.0, c, "MESSAGE", "cmsg", "c_msg"), "cmsg", "c_chal3", code=407)
     # flow 7: carol INVITE again, right password: accepted
-    inv = cx.send(6.0, src(c), PROXY, cx.request(c, "INVITE", "cinv3"), "c_inv3")
-    chal, n = cx.challenge(inv, "cinv3", code=407)
-    cx.send(6.010, PROXY, src(c), chal, "c_chal4")
-    cx.send(6.011, src(c), PROXY, g.ack_for(inv, chal))
-    r = cx.send(6.100, src(c), PROXY, cx.request(c, "INVITE", "cinv3", auth=[cx.creds(
-        "carol", n, method="INVITE", uri=g.BOB_URI, header="Proxy-Authorization")]), "c_retry4")
-    cx.send(6.300, PROXY, src(c), cx.final(r, 200, "cinv3"), "c_ok4")
+    cx.challenged_request(c, "INVITE", "cinv3", (6.0, 6.010, 6.100, 6.300), ("c_inv3", "c_chal4", "c_retry4", "c_ok4"),
+                          "cinv3")
     cx.keepalives(ua("erin", "192.168.1.13"), 10.0, 45.0)
     cx.write()
     tr.reg(aor("alice"), "alice", 2, 1, 1, 0, 0, "registered", rrd=[("a_reg", "a_ok3")], ira=(0, 1),
