@@ -142,16 +142,32 @@ shot() {
 click() { xdotool mousemove "$1" "$2" click "${3:-1}"; sleep 0.5; }
 key() { xdotool key "$@"; sleep 0.5; }
 
+# The X window id of the visible window whose name matches $1.
+window_of() { xdotool search --onlyvisible --name "$1" | head -1; }
+
+# Opens capture $3 (of $work/in) with -z $4, saves the dialog titled $1 as docs/$2, and quits.
+shoot_table() {
+    launch "$1" -r "$work/in/$3" -z "$4"
+    shot "$(window_of "$1")" "$2"
+    quit
+}
+
+# Opens capture $2 (of $work/in) on frame $3, expands its SIPAUTH tree and the verdict under it, saves the
+# main window as docs/$1, and quits.
+shoot_verdict() {
+    launch "${2%.pcap}" -r "$work/in/$2" -g "$3"
+    click 300 353        # first row of the details pane (the frame), given the layout of recent
+    key End              # the last top-level item: the SIPAUTH tree, added by the post-dissector
+    key Right            # expand it
+    key Down             # select its first field, the verdict, so that the tree's colour shows
+    key Right            # expand the verdict: its statement and the details (expert infos) under it
+    shot root "$1" "${width}x700+0+0"
+    quit
+}
+
 # ---- 1. packet list and details: the third 407 of the loop, its SIPAUTH tree expanded
 
-launch 'invite-407-loop' -r "$work/in/invite-407-loop.pcap" -g 8
-click 300 353            # first row of the details pane (Frame 8), given the layout of recent
-key End                  # the last top-level item: the SIPAUTH tree, added by the post-dissector
-key Right                # expand it
-key Down                 # select its first field, the verdict, so that the tree's red (Error) colour shows
-key Right                # expand the verdict: its statement and the details under it, one line each
-shot root screenshot-details.png "${width}x700+0+0"
-quit
+shoot_verdict screenshot-details.png invite-407-loop.pcap 8      # an Error verdict: the tree is red
 
 # ---- 2. Expert Information, every group expanded
 
@@ -159,18 +175,13 @@ launch 'Expert Information' -r "$work/in/stats-mix.pcap" -z expert
 click 400 45 3           # right click on the first group: the context menu
 key Up Return            # its last entry: Expand All
 click 400 58             # select the first packet, so that the group rows keep their colours
-shot "$(xdotool search --onlyvisible --name 'Expert Information' | head -1)" screenshot-expert.png
+shot "$(window_of 'Expert Information')" screenshot-expert.png
 quit
 
 # ---- 3. and 4. the two statistics tables
 
-launch 'SIP Authentication Challenges' -r "$work/in/stats-mix.pcap" -z sipauth,stat
-shot "$(xdotool search --onlyvisible --name 'SIP Authentication Challenges' | head -1)" screenshot-stats.png
-quit
-
-launch 'SIP Authentication Problems' -r "$work/in/stats-mix.pcap" -z sipauth,problems
-shot "$(xdotool search --onlyvisible --name 'SIP Authentication Problems' | head -1)" screenshot-problems.png
-quit
+shoot_table 'SIP Authentication Challenges' screenshot-stats.png stats-mix.pcap sipauth,stat
+shoot_table 'SIP Authentication Problems' screenshot-problems.png stats-mix.pcap sipauth,problems
 
 # ---- 4b. from a problem flow to its frames: Statistics > Service Response Time > SIPAUTH, a row's
 # context menu, Apply as Filter > Selected; then the main window shows only that flow
@@ -188,14 +199,8 @@ quit
 
 # ---- 5. a verified retry: the lab's right REGISTER retry, the table holding alice's password
 
-launch 'register_wrong_then_right' -r "$work/in/register_wrong_then_right.pcap" -g 5
-click 300 353            # first row of the details pane
-key End                  # the SIPAUTH tree
-key Right                # expand it
-key Down                 # the verdict
-key Right                # its expert infos: the credentials verify, the uri is not the Request-URI
-shot root screenshot-credentials.png "${width}x700+0+0"
-quit
+# Its expert infos: the credentials verify, the uri is not the Request-URI.
+shoot_verdict screenshot-credentials.png register_wrong_then_right.pcap 5
 
 # ---- 6. the Flow Graph of SIP authentication: Statistics > Flow Graph, "SIP authentication" in the Flow type combo
 
@@ -205,7 +210,7 @@ click 356 436            # Flow Graph
 click 675 564            # the Flow type combo (tests/e2e/check_flowgraph_gui.sh drives the same dialog)
 key s Return             # its only entry starting with S: SIP authentication
 sleep 2
-shot "$(xdotool search --onlyvisible --name 'Flow' | head -1)" screenshot-flowgraph.png "${width}x580+0+0"
+shot "$(window_of 'Flow')" screenshot-flowgraph.png "${width}x580+0+0"
 quit
 
 # ---- 7. the "SIP authentication" profile: its columns and colours on flows refused, rejected and accepted,
@@ -221,10 +226,5 @@ quit
 
 # ---- 9. registrations and sources: the lab's brute force (one source, many user names, wrong passwords)
 
-launch 'SIP Authentication Registrations' -r "$work/in/brute_force.pcap" -z sipauth,registrations
-shot "$(xdotool search --onlyvisible --name 'SIP Authentication Registrations' | head -1)" screenshot-registrations.png
-quit
-
-launch 'SIP Authentication Sources' -r "$work/in/brute_force.pcap" -z sipauth,sources
-shot "$(xdotool search --onlyvisible --name 'SIP Authentication Sources' | head -1)" screenshot-sources.png
-quit
+shoot_table 'SIP Authentication Registrations' screenshot-registrations.png brute_force.pcap sipauth,registrations
+shoot_table 'SIP Authentication Sources' screenshot-sources.png brute_force.pcap sipauth,sources
