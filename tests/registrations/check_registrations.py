@@ -25,41 +25,23 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(ROOT, "tests", "stats"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import gen_reg_captures  # noqa: E402
 import real_truth  # noqa: E402
-from check_tables import parse_tables  # noqa: E402
+import tshark_tables  # noqa: E402
+from tshark_tables import MODES, PROBLEMS_TITLE, REG_TITLE, SRC_TITLE, parse_tables  # noqa: E402
 
-REG_TITLE = "SIP Authentication Registrations"
-SRC_TITLE = "SIP Authentication Sources"
-PROBLEMS_TITLE = "SIP Authentication Problems"
 REG_COLUMNS = ["AOR", "Username", "REGISTERs", "Challenged", "Accepted", "Refused", "Failed", "State",
                "RRD min (ms)", "RRD avg (ms)", "RRD max (ms)", "IRA (%)", "Auth time (s)", "User-Agent"]
 SRC_COLUMNS = ["Source", "Challenges", "Usernames", "Refused", "Accepted", "First (s)", "Last (s)", "User-Agent"]
-MODES = ("two-pass", "single-pass")
 TIMEOUT = 180
 
 
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, problems, what):
-        if not problems:
-            self.passed += 1
-            print("ok - %s" % what)
-        else:
-            self.failed += 1
-            print("not ok - %s\n    %s" % (what, "\n    ".join(problems)))
-        return not problems
-
-
 def tshark(wrapper, plugin, path, mode, *args):
-    cmd = [wrapper, plugin, "-n", "-r", path] + (["-2"] if mode == "two-pass" else []) + list(args)
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
-    if done.returncode != 0:
-        raise RuntimeError("exit %d: %s\n%s" % (done.returncode, " ".join(cmd), done.stderr.strip()[:400]))
-    return done.stdout
+    out, error = tshark_tables.tshark(wrapper, plugin, mode, ["-n", "-r", path] + list(args), TIMEOUT)
+    if out is None:
+        raise RuntimeError(error[:600])
+    return out
 
 
 def read_run(wrapper, plugin, path, mode, prefs=()):
@@ -215,8 +197,8 @@ def self_test(checks, cases, results):
                 for which, output in outputs:
                     if not any(p for _, p in compare_case(output, wrong, mode)):
                         problems.append("%s %s: %s not detected against the %s" % (name, mode, what, which))
-    checks.check(problems, "self-test: right outputs accepted, every wrong expectation detected (%d cases)"
-                 % len(cases))
+    checks.check_problems(problems, "self-test: right outputs accepted, every wrong expectation detected "
+                          "(%d cases)" % len(cases))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,17 +211,17 @@ def check_all(checks, wrapper, plugin, cases, results):
         name, path, truth, mode = job
         try:
             return run_case(wrapper, plugin, path, truth, mode), None
-        except (RuntimeError, subprocess.TimeoutExpired) as e:
+        except RuntimeError as e:
             return None, str(e)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         outcomes = list(pool.map(run, jobs))
     for (name, _, truth, mode), (result, error) in zip(jobs, outcomes):
         if error:
-            checks.check([error], "%s %s: tshark" % (name, mode))
+            checks.check_problems([error], "%s %s: tshark" % (name, mode))
             continue
         results[(name, mode)] = result
         for what, problems in compare_case(result, truth, mode):
-            checks.check(problems, "%s %s: %s" % (name, mode, what))
+            checks.check_problems(problems, "%s %s: %s" % (name, mode, what))
 
 
 def generated_cases(outdir, only):
@@ -278,7 +260,7 @@ def main():
     parser.add_argument("--only", action="append", help="only these generated cases")
     parser.add_argument("--keep", help="write the generated captures here instead of a temporary folder")
     options = parser.parse_args()
-    checks, results, checked = Checks(), {}, []
+    checks, results, checked = tshark_tables.Checks(), {}, []
     with tempfile.TemporaryDirectory() as tmp:
         outdir = options.keep or tmp
         generated = generated_cases(outdir, options.only)
@@ -296,13 +278,12 @@ def main():
             check_all(checks, options.wrapper, options.plugin, present, results)
         if options.lab:
             lab = lab_cases(options.lab)
-            checks.check([] if lab else ["no recording with a registrations_truth in %s" % options.lab],
-                         "lab recordings with registration truths")
+            checks.check_problems([] if lab else ["no recording with a registrations_truth in %s" % options.lab],
+                                  "lab recordings with registration truths")
             checked += lab
             check_all(checks, options.wrapper, options.plugin, lab, results)
         self_test(checks, checked, results)
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 1 if checks.failed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

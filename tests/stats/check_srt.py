@@ -91,8 +91,7 @@ def main():
         checks.check(len(captures) > 10, "the captures of pcaps/ are there (%d)" % len(captures))
     for path in captures:
         check_capture(checks, options, path, "%s %s" % (os.path.basename(path), options.mode))
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 0 if checks.failed == 0 and checks.passed > 0 else 1
+    return checks.summary()
 
 
 if __name__ == "__main__":

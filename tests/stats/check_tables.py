@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -24,9 +23,9 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import gen_pcaps  # noqa: E402
 import gen_stats_capture  # noqa: E402
+import tshark_tables  # noqa: E402
+from tshark_tables import PROBLEMS_TITLE, STAT_TITLE, Checks, parse_tables  # noqa: E402,F401
 
-STAT_TITLE = "SIP Authentication Challenges"
-PROBLEMS_TITLE = "SIP Authentication Problems"
 STAT_COLUMNS = (("method", "Method"), ("code", "Code"), ("challenges", "Challenges"), ("accepted", "Accepted"),
                 ("challenged_again", "Challenged again"), ("rejected", "Rejected"),
                 ("missing_retry", "Missing retry"), ("retry_unanswered", "Retry unanswered"),
@@ -198,50 +197,8 @@ def resolve_core(cap, stat_spec, problem_spec):
 # ---------------------------------------------------------------------------------------------
 # Running tshark and reading its tables
 
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-            print("ok - %s" % what)
-        else:
-            self.failed += 1
-            print("not ok - %s%s" % (what, ("\n    " + detail.replace("\n", "\n    ")) if detail else ""))
-        return ok
-
-
 def tshark(options, *args):
-    cmd = [options.wrapper, options.plugin] + (["-2"] if options.mode == "two-pass" else []) + list(args)
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TSHARK_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, "tshark did not finish within %d s: %s" % (TSHARK_TIMEOUT, " ".join(cmd))
-    if done.returncode != 0:
-        return None, "exit %d: %s\n%s" % (done.returncode, " ".join(cmd), done.stderr.strip())
-    return done.stdout, ""
-
-
-def parse_tables(text):
-    """{title: (column names, [row cells])} for every stat_tap_table printed by tshark -z."""
-    tables, lines, i = {}, text.splitlines(), 0
-    while i < len(lines):
-        line = lines[i]
-        if line.endswith(":") and i + 1 < len(lines) and lines[i + 1].startswith("Filter for statistics:"):
-            title = line[:-1]
-            header = [c.strip() for c in lines[i + 2].split("|")[:-1]]
-            i += 3
-            if i < len(lines) and lines[i].strip() == title:
-                i += 1
-            rows = []
-            while i < len(lines) and not lines[i].startswith("====="):
-                if lines[i].strip():
-                    rows.append([c.strip() for c in lines[i].split("|")[:-1]])
-                i += 1
-            tables[title] = (header, rows)
-        i += 1
-    return tables
+    return tshark_tables.tshark(options.wrapper, options.plugin, options.mode, args, TSHARK_TIMEOUT)
 
 
 def as_dicts(table, columns):
@@ -394,8 +351,7 @@ def main():
     options = parser.parse_args()
     checks = Checks()
     (run_mix if options.suite == "mix" else run_core)(options, checks)
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 0 if checks.failed == 0 and checks.passed > 0 else 1
+    return checks.summary()
 
 
 if __name__ == "__main__":
