@@ -21,13 +21,7 @@ DOMAIN, PROXY = g.DOMAIN, g.PROXY
 UA_LINPHONE = "Linphone/5.2.0"
 REGISTER_URI = "sip:" + DOMAIN
 CASES = []
-
-
-def case(description):
-    def add(fn):
-        CASES.append((fn.__name__.replace("_", "-"), description, fn))
-        return fn
-    return add
+case = g.collector(CASES)
 
 
 # ---------------------------------------------------------------------------------------------

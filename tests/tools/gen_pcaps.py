@@ -1230,14 +1230,19 @@ def invite_challenged(cap, ua, t, cid, tag, realm="example.com", n=1, label="", 
 # ---------------------------------------------------------------------------------------------
 # Scenarios: each returns a Capture with its frames and expectations
 
+def collector(into):
+    """A decorator taking a description: it appends (name, description, function) to into, the name being the
+    function's with - for _ (the generators' lists of scenarios and cases)."""
+    def collect(description):
+        def add(fn):
+            into.append((fn.__name__.replace("_", "-"), description, fn))
+            return fn
+        return add
+    return collect
+
+
 SCENARIOS = []
-
-
-def scenario(description):
-    def register_scenario(fn):
-        SCENARIOS.append((fn.__name__.replace("_", "-"), description, fn))
-        return fn
-    return register_scenario
+scenario = collector(SCENARIOS)
 
 
 @scenario("REGISTER -> 401 -> REGISTER CSeq+1 with Authorization -> 200: one accepted flow")
