@@ -96,7 +96,7 @@ statement_text(const sa_result_t *r, sa_verdict_t verdict)
             return SA_TEXT_UNANSWERED_CAPTURE_END;
         return r->end == SA_END_NOT_YET ? SA_TEXT_UNANSWERED_NOT_YET : SA_TEXT_UNANSWERED;
     case SA_VERDICT_RETRY_PROTECTED:
-        return SA_TEXT_PROTECTED;
+        return r->esp_null ? SA_TEXT_PROTECTED_NULL : SA_TEXT_PROTECTED_SA;
     case SA_VERDICT_UNKNOWN:
     case SA_VERDICT_NONE:
         break;
@@ -158,6 +158,10 @@ own_text(sa_finding_t finding, const sa_result_t *r)
     case SA_FINDING_AKA_AUTN_INVALID:         return SA_TEXT_AKA_AUTN_INVALID;
     case SA_FINDING_CREDENTIAL_ATTACK:
         return r->attack_usernames > 0 ? SA_TEXT_ATTACK_USERNAMES : SA_TEXT_ATTACK_SCANNER;
+    case SA_FINDING_SEC_SERVER_MISSING:       return SA_TEXT_SEC_SERVER_MISSING;
+    case SA_FINDING_SEC_VERIFY_MISMATCH:      return SA_TEXT_SEC_VERIFY_MISMATCH;
+    case SA_FINDING_RETRY_UNPROTECTED:        return SA_TEXT_RETRY_UNPROTECTED;
+    case SA_FINDING_RETRY_IN_IPSEC:           return r->esp_null ? SA_TEXT_PROTECTED_NULL : SA_TEXT_PROTECTED_SA;
     case SA_FINDING_COUNT:                    break;
     }
     return SA_TEXT_TRUNCATED;

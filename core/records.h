@@ -306,6 +306,7 @@ typedef struct {
 
 typedef struct sa_attacks sa_attacks_t;
 typedef struct sa_reg_index sa_reg_index_t;
+typedef struct sa_sec_state sa_sec_state_t;
 
 struct sa_tracker {
     sa_config_t  config;
@@ -335,6 +336,7 @@ struct sa_tracker {
     gboolean     last_user_agent_scanner;
     sa_attacks_t *attacks;
     sa_reg_index_t *registrations; /* built on the first registration query */
+    sa_sec_state_t *sec;         /* security agreement (secagree.c); NULL until a Security-* header */
 };
 
 /* Key building: inline, as every message builds one or two keys. */
@@ -464,6 +466,14 @@ gboolean sa_txn_user(const sa_txn_t *txn, sa_span_t *user);
 void sa_reg_index_free(sa_reg_index_t *index);
 
 /* Records that message id belongs to frame. */
+/* Security agreement (secagree.c): notes from feeding, and what a result and a verdict read of them. */
+void sa_sec_free(sa_sec_state_t *sec);
+void sa_sec_note_request(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event);
+void sa_sec_note_challenge(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_event_t *event);
+void sa_sec_note_retry(sa_tracker_t *tracker, const sa_attempt_t *attempt, const sa_event_t *event);
+void sa_sec_fill(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_t *result);
+gboolean sa_sec_retry_protected(const sa_tracker_t *tracker, const sa_attempt_t *attempt, gboolean *null_ealg);
+
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);
 /* Records that a bound applied to message id, and asks whether one did. */
 void sa_note_cut(sa_tracker_t *tracker, sa_msg_id_t id);

@@ -287,6 +287,8 @@ sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, s
     const sa_attempt_t *attempt = message_result(tracker, id, view, result);
     if (attempt == NULL)
         return FALSE;
+    if (tracker->sec)
+        sa_sec_fill(tracker, attempt, result);
     sa_fill_verdict(tracker, attempt->flow, view, result);
     if (sa_msg_was_cut(tracker, id))
         result->findings |= SA_FINDING_BIT(SA_FINDING_ANALYSIS_TRUNCATED);

@@ -342,6 +342,7 @@ link_retry(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_t *retry, const 
     }
     retry->answers = attempt;
     retry->retry_findings = retry_findings(attempt, retry, creds);
+    sa_sec_note_retry(tracker, attempt, event);
     sa_check_retry_credentials(tracker, attempt, retry, event);
     forget_pending(tracker, attempt);
 }
@@ -506,6 +507,8 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     if ((event->status == 407 ? event->proxy_authenticate.count : event->www_authenticate.count) == 0)
         attempt->findings |= SA_FINDING_BIT(SA_FINDING_MISSING_CHALLENGE_HEADER);
     add_challenge_params(tracker, attempt, event);
+    if (tracker->sec || event->security_server.count)
+        sa_sec_note_challenge(tracker, attempt, event);
     sa_flow_t *flow;
     if (txn->answers) {
         flow = txn->answers->flow;
@@ -682,6 +685,8 @@ feed_request(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *ids)
     txn->scanner_ua = scanner;
     tracker->feed_cut = tracker->feed_cut || creds.cut;
     set_request(tracker, txn, event, &creds);
+    if (event->security_client.count)
+        sa_sec_note_request(tracker, txn, event);
     link_new_request(tracker, txn, event, &creds);
     return add_msg(tracker, txn, SA_MSG_REQUEST, FALSE);
 }

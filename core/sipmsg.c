@@ -110,7 +110,10 @@ typedef enum {
     HDR_TO,
     HDR_USER_AGENT,
     HDR_EXPIRES,
-    HDR_CONTACT
+    HDR_CONTACT,
+    HDR_SECURITY_CLIENT,
+    HDR_SECURITY_SERVER,
+    HDR_SECURITY_VERIFY
 } header_t;
 
 /* Whether a header line may be one of those kept, by its first byte: most lines are skipped unread. */
@@ -118,8 +121,8 @@ static gboolean
 may_be_kept(char first)
 {
     switch (first | 0x20) {     /* ASCII letters in either case; no other byte maps to these */
-    case 'a': case 'c': case 'e': case 'f': case 'i': case 'l': case 'm': case 'p': case 't': case 'u': case 'v':
-    case 'w':
+    case 'a': case 'c': case 'e': case 'f': case 'i': case 'l': case 'm': case 'p': case 's': case 't': case 'u':
+    case 'v': case 'w':
         return TRUE;
     default:
         return FALSE;
@@ -150,6 +153,9 @@ classify(const char *name, gsize len)
         return IS("Authorization") ? HDR_AUTHORIZATION : HDR_OTHER;
     case 14:
         return IS("Content-Length") ? HDR_CONTENT_LENGTH : HDR_OTHER;
+    case 15:
+        return IS("Security-Client") ? HDR_SECURITY_CLIENT : IS("Security-Server") ? HDR_SECURITY_SERVER
+             : IS("Security-Verify") ? HDR_SECURITY_VERIFY : HDR_OTHER;
     case 16:
         return IS("WWW-Authenticate") ? HDR_WWW_AUTHENTICATE : HDR_OTHER;
     case 18:
@@ -214,6 +220,9 @@ make_event_utf8(sa_event_t *event)
     make_list_utf8(&event->proxy_authenticate);
     make_list_utf8(&event->authorization);
     make_list_utf8(&event->proxy_authorization);
+    make_list_utf8(&event->security_client);
+    make_list_utf8(&event->security_server);
+    make_list_utf8(&event->security_verify);
 }
 
 static void
@@ -278,6 +287,15 @@ store_header(sa_sip_message_t *msg, header_t header, const char *value)
     case HDR_PROXY_AUTHORIZATION:
         add_to_list(event, &event->proxy_authorization, msg->proxy_authorization, SA_MSG_MAX_AUTH, value);
         break;
+    case HDR_SECURITY_CLIENT:
+        add_to_list(event, &event->security_client, msg->security_client, SA_MSG_MAX_SECURITY, value);
+        break;
+    case HDR_SECURITY_SERVER:
+        add_to_list(event, &event->security_server, msg->security_server, SA_MSG_MAX_SECURITY, value);
+        break;
+    case HDR_SECURITY_VERIFY:
+        add_to_list(event, &event->security_verify, msg->security_verify, SA_MSG_MAX_SECURITY, value);
+        break;
     case HDR_CONTENT_LENGTH:
     case HDR_OTHER:
         break;
@@ -329,6 +347,10 @@ sa_sip_message_parse(char *text, gsize len, sa_sip_message_t *msg)
         }
         p = line.next;
         if (!may_be_kept(*line.start))
+            continue;
+        /* Of the 's' lines only Security-Client/Server/Verify are kept: '-' at byte 8, ':' at byte 15 first. */
+        if ((*line.start | 0x20) == 's'
+                && (line.end - line.start < 16 || line.start[8] != '-' || line.start[15] != ':'))
             continue;
         char *colon = memchr(line.start, ':', (gsize)(line.end - line.start));
         if (colon == NULL)

@@ -50,6 +50,7 @@ sa_tracker_free(sa_tracker_t *tracker)
         g_hash_table_destroy(tracker->user_agents);
     sa_attacks_free(tracker->attacks);
     sa_reg_index_free(tracker->registrations);
+    sa_sec_free(tracker->sec);
     g_free(tracker);
 }
 

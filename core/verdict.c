@@ -65,6 +65,8 @@ statement_of(sa_verdict_t verdict)
         return SA_FINDING_RETRY_FAILED;
     case SA_VERDICT_RETRY_UNANSWERED:
         return SA_FINDING_RETRY_UNANSWERED;
+    case SA_VERDICT_RETRY_PROTECTED:
+        return SA_FINDING_RETRY_IN_IPSEC;
     default:
         return SA_FINDING_COUNT;
     }
@@ -94,6 +96,12 @@ sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t vi
     sa_outcome_t now = sa_attempt_outcome(last, SA_VIEW_FINAL);
     result->verdict_now = verdict_of(flow, now, SA_VIEW_FINAL);
     result->verdict = view == SA_VIEW_FINAL ? result->verdict_now : verdict_of(flow, sa_attempt_outcome(last, view), view);
+    /* No decoded retry, but ESP from the UE with the offered SPI: the retry went inside IPsec (SPEC section 11). */
+    gboolean null_ealg = FALSE;
+    if (now == SA_OUTCOME_NO_RETRY && !flow->looped && tracker->sec && sa_sec_retry_protected(tracker, last, &null_ealg)) {
+        result->verdict_now = result->verdict = SA_VERDICT_RETRY_PROTECTED;
+        result->esp_null = null_ealg;
+    }
     result->first_request_frame = first->request->request_frame;
     result->refusals = flow->refusals;
     result->statement = SA_FINDING_COUNT;
@@ -123,6 +131,9 @@ sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t vi
         return;
     result->statement = result->verdict == SA_VERDICT_UNKNOWN ? gravest_of(result->findings)
                                                               : statement_of(result->verdict);
+    /* A retry inside IPsec is no missing retry. */
+    if (result->verdict == SA_VERDICT_RETRY_PROTECTED)
+        result->findings &= ~SA_FINDING_BIT(SA_FINDING_MISSING_RETRY);
     if (result->statement != SA_FINDING_COUNT)
         result->findings |= SA_FINDING_BIT(result->statement);
 }

@@ -10,6 +10,7 @@
 #include "render.h"
 #include "sip_messages.h"
 #include "dns_messages.h"
+#include "esp_messages.h"
 #include "stats.h"
 #include "problems_srt.h"
 #include "stats_users.h"
@@ -62,6 +63,7 @@ sipauth_init(void)
     sa_render_init();
     GArray *wanted = sa_sip_messages_wanted();
     sa_dns_messages_want(wanted);
+    sa_esp_messages_want(wanted);
     set_postdissector_wanted_hfids(sipauth_handle, wanted);
 }
 
@@ -80,13 +82,17 @@ feed_frame(proto_tree *tree, packet_info *pinfo)
     sa_dns_messages_feed(tracker, tree, pinfo);
     field_info *const *items;
     guint n = sa_sip_messages_find(tree, &items);
-    if (n == 0)
+    /* After the frame's SIP: a retry decoded from this ESP links first, and the ESP is then no hidden retry. */
+    if (n == 0) {
+        sa_esp_messages_feed(tracker, tree, pinfo);
         return;
+    }
     gboolean quoted = sa_sip_messages_quoted(pinfo);
     sa_sip_message_t msg;
     for (guint i = 0; i < n; i++)
         if (sa_sip_message_read(pinfo, items[i], quoted, &msg))
             sa_tracker_feed(tracker, &msg.event);
+    sa_esp_messages_feed(tracker, tree, pinfo);
 }
 
 /* The earlier frames of the flow this message links to: a display filter that keeps this frame keeps them
@@ -200,6 +206,7 @@ proto_reg_handoff_sipauth(void)
 {
     sa_sip_messages_init();
     sa_dns_messages_init();
+    sa_esp_messages_init();
     register_postdissector(sipauth_handle);
     sa_flow_filter_register(&tracker);
 }

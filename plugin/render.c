@@ -37,6 +37,12 @@ static int hf_sipauth_qop = -1;
 static int hf_sipauth_username = -1;
 static int hf_sipauth_attack_source = -1;
 static int hf_sipauth_attack_usernames = -1;
+static int hf_sipauth_sec_mechanism = -1;
+static int hf_sipauth_spi_c = -1;
+static int hf_sipauth_spi_s = -1;
+static int hf_sipauth_port_c = -1;
+static int hf_sipauth_port_s = -1;
+static int hf_sipauth_esp_frame = -1;
 
 static gint ett_sipauth = -1;
 static gint ett_sipauth_credentials = -1;
@@ -190,6 +196,25 @@ sa_render_register(int proto)
           { "Attack user names", "sipauth.attack_usernames", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Credential attack: the source's distinct user names with refused credentials or unanswered "
             "challenges within sipauth.attack_window (0: a scanner's User-Agent)", HFILL } },
+        { &hf_sipauth_sec_mechanism,
+          { "Security mechanism", "sipauth.sec_mechanism", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Mechanism and algorithms the 401's Security-Server offers (RFC 3329, TS 33.203)", HFILL } },
+        { &hf_sipauth_spi_c,
+          { "P-CSCF SPI client (spi-c)", "sipauth.spi_c", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The P-CSCF's protected client SPI, from the 401's Security-Server", HFILL } },
+        { &hf_sipauth_spi_s,
+          { "P-CSCF SPI server (spi-s)", "sipauth.spi_s", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The P-CSCF's protected server SPI, from the 401's Security-Server: the UE's ESP to it carries it",
+            HFILL } },
+        { &hf_sipauth_port_c,
+          { "P-CSCF protected client port (port-c)", "sipauth.port_c", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The P-CSCF's protected client port, from the 401's Security-Server", HFILL } },
+        { &hf_sipauth_port_s,
+          { "P-CSCF protected server port (port-s)", "sipauth.port_s", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The P-CSCF's protected server port, from the 401's Security-Server: where the retry goes", HFILL } },
+        { &hf_sipauth_esp_frame,
+          { "Retry in ESP frame", "sipauth.esp_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "No decoded retry: the first ESP from the UE with the offered spi-s (retry protected)", HFILL } },
     };
     static gint *ett[] = { &ett_sipauth, &ett_sipauth_credentials };
     static ei_register_info ei[] = {
@@ -395,7 +420,9 @@ info_tag(const sa_result_t *r, char *buf, gsize size)
             snprintf(buf, size, "[auth: retried in %u, challenged again]", r->retry_frame);
         return buf;
     case SA_OUTCOME_NO_RETRY:
-        if (loop || r->verdict == SA_VERDICT_REFUSED)
+        if (r->esp_frame != 0 && r->verdict == SA_VERDICT_RETRY_PROTECTED)
+            snprintf(buf, size, "[auth: retry in IPsec, ESP %u]", r->esp_frame);
+        else if (loop || r->verdict == SA_VERDICT_REFUSED)
             snprintf(buf, size, "[auth: %sREFUSED %ux, %s]", loop ? "LOOP, " : "", r->refusals,
                      r->end == SA_END_CAPTURE_ENDED ? "capture ended" : "UA GAVE UP");
         else if (r->end == SA_END_CAPTURE_ENDED)
@@ -479,6 +506,19 @@ add_credentials(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
     add_string(sub, hf_sipauth_username, tvb, r->username);
 }
 
+/* The security agreement the 401 offered (SPEC section 11). */
+static void
+add_security(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
+{
+    add_string(sub, hf_sipauth_sec_mechanism, tvb, r->sec_mechanism);
+    if (r->has_spi_c)
+        proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_spi_c, tvb, 0, 0, r->spi_c));
+    if (r->has_spi_s)
+        proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_spi_s, tvb, 0, 0, r->spi_s));
+    add_uint(sub, hf_sipauth_port_c, tvb, r->port_c);
+    add_uint(sub, hf_sipauth_port_s, tvb, r->port_s);
+}
+
 void
 sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t *r, gboolean info_column)
 {
@@ -534,6 +574,9 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
 
     if (r->role == SA_ROLE_RETRY)
         add_credentials(sub, tvb, r);
+    if (r->sec_mechanism && (r->role == SA_ROLE_CHALLENGE || r->role == SA_ROLE_RETRY))
+        add_security(sub, tvb, r);
+    add_uint(sub, hf_sipauth_esp_frame, tvb, r->esp_frame);
     if (r->findings & SA_FINDING_BIT(SA_FINDING_CREDENTIAL_ATTACK)) {
         add_string(sub, hf_sipauth_attack_source, tvb, attack_source(pinfo, r));
         proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_attack_usernames, tvb, 0, 0,

@@ -86,6 +86,8 @@ sa_sip_message_read(packet_info *pinfo, const field_info *item, gboolean quoted,
     msg->event.quoted_in_error = quoted;
     msg->event.src = sa_frame_address(&pinfo->net_src);
     msg->event.dst = sa_frame_address(&pinfo->net_dst);
+    msg->event.src_port = (guint16)pinfo->srcport;
+    msg->event.dst_port = (guint16)pinfo->destport;
     msg->event.truncated = msg->event.truncated || cut;
     return TRUE;
 }

@@ -52,8 +52,12 @@ G_BEGIN_DECLS
     X(UNANSWERED_NOT_YET,  RETRY_UNANSWERED,   "No final response to the authenticated retry seen yet (" SA_TEXT_CUT ")") \
     X(UNANSWERED,          RETRY_UNANSWERED,   "The authenticated retry never got a final response: the server or " \
                                                "the path beyond it did not answer") \
-    X(PROTECTED,           RETRY_UNANSWERED,   "The authenticated retry went inside IPsec: its result is not " \
-                                               "visible in this capture") \
+    X(PROTECTED_NULL,      RETRY_IN_IPSEC,     "Retry protected: no decoded retry, but ESP from the UE with the " \
+                                               "offered SPI follows (ealg null: enable " \
+                                               "esp.enable_null_encryption_decode_heuristic to decode it)") \
+    X(PROTECTED_SA,        RETRY_IN_IPSEC,     "Retry protected: no decoded retry, but ESP from the UE with the " \
+                                               "offered SPI follows (encrypted: add the SA to the ESP SA table to " \
+                                               "decode it)") \
     /* a failed retry, by its status code (sa_failure_of): on the result, and stating a rejected flow */ \
     X(FAILED_FORBIDDEN,    RETRY_FAILED,       "Retry refused with 403: the server did not accept these credentials " \
                                                "(user name, realm, password or AKA keys)") \
@@ -92,6 +96,12 @@ G_BEGIN_DECLS
     X(NO_ACK,              NO_ACK,             "This challenge to an INVITE was never ACKed: did the UA receive it?") \
     X(RETRANSMITTED,       CHALLENGE_RETRANSMITTED, "Challenge sent again: its ACK or the request retransmission was " \
                                                "lost") \
+    X(SEC_SERVER_MISSING,  SEC_SERVER_MISSING, "401 to a REGISTER with Security-Client but without Security-Server " \
+                                               "(TS 33.203 7.1): no security agreement offered") \
+    X(SEC_VERIFY_MISMATCH, SEC_VERIFY_MISMATCH, "Retry without Security-Verify, or one that differs from the 401's " \
+                                               "Security-Server (RFC 3329 2.3.1)") \
+    X(RETRY_UNPROTECTED,   RETRY_UNPROTECTED,  "Retry sent in the clear to a port that is not the offered protected " \
+                                               "port-s, although the 401 offered an SA") \
     X(AKA_RESYNC,          AKA_RESYNC,         "Retry carries auts: IMS AKA synchronisation failure (sequence number " \
                                                "out of range)") \
     X(TRUNCATED,           ANALYSIS_TRUNCATED, "Analysis bound reached: part of this message was not analysed") \

@@ -40,7 +40,11 @@
     X(CREDENTIALS_CORRECT,      "credentials_correct",      SECURITY,      CHAT, "Response verifies: the credentials are correct") \
     X(CORRECT_CREDENTIALS_REFUSED, "correct_credentials_refused", SECURITY, WARN, "Correct credentials refused by the server") \
     X(AKA_AUTN_INVALID,         "aka_autn_invalid",         SECURITY,      WARN, "IMS AKA: the challenge's AUTN does not verify with the user's keys") \
-    X(CREDENTIAL_ATTACK,        "credential_attack",        SECURITY,      WARN, "Credential attack: one source failing for many user names, or a scanner")
+    X(CREDENTIAL_ATTACK,        "credential_attack",        SECURITY,      WARN, "Credential attack: one source failing for many user names, or a scanner") \
+    X(SEC_SERVER_MISSING,       "sec_server_missing",       PROTOCOL,      WARN, "401 to a REGISTER with Security-Client but without Security-Server") \
+    X(SEC_VERIFY_MISMATCH,      "sec_verify_mismatch",      PROTOCOL,      WARN, "Retry without Security-Verify, or one that differs from the Security-Server") \
+    X(RETRY_UNPROTECTED,        "retry_unprotected",        SECURITY,      WARN, "Retry sent in the clear to an unprotected port although an SA was offered") \
+    X(RETRY_IN_IPSEC,           "retry_in_ipsec",           DECRYPTION,    NOTE, "No decoded retry, but ESP from the UE with the offered SPI follows: retry protected")
 
 typedef enum {
 #define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,

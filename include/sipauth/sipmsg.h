@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 #define SA_MSG_MAX_AUTH  8
 /* Contact header lines kept: a REGISTER's bindings (more are rare; the rest is not read). */
 #define SA_MSG_MAX_CONTACT 8
+/* Security-Client/Server/Verify header lines kept (RFC 3329): one or two in practice. */
+#define SA_MSG_MAX_SECURITY 4
 
 /* One parsed message: the event to feed and the arrays its header lists point into. */
 typedef struct {
@@ -23,6 +25,9 @@ typedef struct {
     const char *proxy_authenticate[SA_MSG_MAX_AUTH];
     const char *authorization[SA_MSG_MAX_AUTH];
     const char *proxy_authorization[SA_MSG_MAX_AUTH];
+    const char *security_client[SA_MSG_MAX_SECURITY];
+    const char *security_server[SA_MSG_MAX_SECURITY];
+    const char *security_verify[SA_MSG_MAX_SECURITY];
 } sa_sip_message_t;
 
 /*

@@ -65,11 +65,16 @@ typedef struct {
     sa_header_list_t contact;
     sa_addr_t src;                   /* the frame's network source and destination (set by the caller) */
     sa_addr_t dst;
+    guint16  src_port;               /* transport ports (set by the caller); 0 where unknown */
+    guint16  dst_port;
     sa_header_list_t via;
     sa_header_list_t www_authenticate;
     sa_header_list_t proxy_authenticate;
     sa_header_list_t authorization;
     sa_header_list_t proxy_authorization;
+    sa_header_list_t security_client;  /* RFC 3329 security agreement */
+    sa_header_list_t security_server;
+    sa_header_list_t security_verify;
     const guint8 *body;              /* the message body as captured (qop=auth-int hashes it); NULL if none */
     gsize    body_len;
     gboolean body_cut;               /* the body is not whole: Content-Length beyond the captured bytes */
@@ -85,6 +90,15 @@ typedef struct {
     guint16   id;                    /* DNS transaction id */
     gboolean  response;
 } sa_dns_event_t;
+
+/* An ESP packet (RFC 4303): its SPI, and where it went. */
+typedef struct {
+    guint32   frame;
+    gint64    time_ns;
+    sa_addr_t src;
+    sa_addr_t dst;
+    guint32   spi;
+} sa_esp_event_t;
 
 /* What a query may assume about frames not fed yet. */
 typedef enum {
@@ -185,6 +199,15 @@ typedef struct {
                                       * with failures within the window (0: a scanner's User-Agent) */
     guint        attack_usernames;
     const char  *attack_user_agent;  /* credential_attack by User-Agent: the one announced */
+
+    /* Security agreement (SPEC section 11): a REGISTER's 401 and its retry. */
+    const char  *sec_mechanism;      /* the 401's Security-Server ipsec-3gpp offer ("ipsec-3gpp hmac-md5-96 null"),
+                                      * NULL if none */
+    guint32      spi_c, spi_s;       /* its SPIs (has_spi_*) and ports (0: absent) */
+    guint32      port_c, port_s;
+    gboolean     has_spi_c, has_spi_s;
+    guint32      esp_frame;          /* challenge without a decoded retry: the first ESP from the UE with spi-s */
+    gboolean     esp_null;           /* ... and the offer's ealg is null */
 } sa_result_t;
 
 sa_tracker_t *sa_tracker_new(const sa_config_t *config);
@@ -195,6 +218,10 @@ void sa_tracker_free(sa_tracker_t *tracker);
 
 /* Feeds messages in capture order; returns the id to query the message with later. */
 sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
+
+/* Feeds an ESP packet (in capture order with the SIP messages); costs nothing until a Security-* header
+ * was fed. */
+void sa_tracker_feed_esp(sa_tracker_t *tracker, const sa_esp_event_t *event);
 
 /* Feeds a DNS message (in capture order with the SIP messages). */
 void sa_tracker_feed_dns(sa_tracker_t *tracker, const sa_dns_event_t *event);

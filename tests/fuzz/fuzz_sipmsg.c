@@ -189,6 +189,12 @@ check_parsed(gboolean ok, const sa_sip_message_t *msg, const uint8_t *bytes, con
                frame);
     check_list(&ev->proxy_authorization, msg->proxy_authorization, SA_MSG_MAX_AUTH, text, len, headers_end,
                "Proxy-Authorization", frame);
+    check_list(&ev->security_client, msg->security_client, SA_MSG_MAX_SECURITY, text, len, headers_end,
+               "Security-Client", frame);
+    check_list(&ev->security_server, msg->security_server, SA_MSG_MAX_SECURITY, text, len, headers_end,
+               "Security-Server", frame);
+    check_list(&ev->security_verify, msg->security_verify, SA_MSG_MAX_SECURITY, text, len, headers_end,
+               "Security-Verify", frame);
 }
 
 /* Where result strings are summed up: volatile, or the reads could be optimized away. */
@@ -325,7 +331,8 @@ trace_parsed(guint32 frame, gint64 time_ns, size_t len, gboolean ok, const sa_si
     const struct { const char *name; const sa_header_list_t *list; } lists[] = {
         { "Via", &ev->via }, { "WWW-Authenticate", &ev->www_authenticate },
         { "Proxy-Authenticate", &ev->proxy_authenticate }, { "Authorization", &ev->authorization },
-        { "Proxy-Authorization", &ev->proxy_authorization },
+        { "Proxy-Authorization", &ev->proxy_authorization }, { "Security-Client", &ev->security_client },
+        { "Security-Server", &ev->security_server }, { "Security-Verify", &ev->security_verify },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(lists); i++)
         for (guint v = 0; v < lists[i].list->count; v++)
@@ -425,6 +432,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (frame >= MAX_FRAMES)
             break;
 
+        /* "ESP <spi>": an ESP packet (a retry hidden in IPsec, SPEC section 11), not a SIP message. */
+        if (len >= 4 && memcmp(bytes, "ESP ", 4) == 0) {
+            sa_esp_event_t esp = { frame, time_ns, { NULL, 0 }, { NULL, 0 }, 0 };
+            for (size_t i = 4; i < len && i < 14 && bytes[i] >= '0' && bytes[i] <= '9'; i++)
+                esp.spi = esp.spi * 10 + (guint32)(bytes[i] - '0');
+            sa_tracker_feed_esp(tracker, &esp);
+            continue;
+        }
         char *text = malloc(len + 1);
         if (len)
             memcpy(text, bytes, len);

@@ -1939,8 +1939,10 @@ def ims_three_hops(cap):
         cap.expect(chal, flow=flow, role="challenge", attempt=1, challenge_code=401, request_frame=req,
                    retry_frame=retry, result_frame=ok, result_code=200, ttr=(chal, retry), outcome="accepted",
                    experts="challenge_answered")
+        # The UE's retry goes to the P-CSCF's 5060 in the clear, not to the offered port-s 6101.
+        unprotected = {"experts": "retry_unprotected"} if hop == "ue" else {}
         cap.expect(retry, flow=flow, role="retry", attempt=1, challenge_code=401, request_frame=req,
-                   challenge_frame=chal, result_frame=ok, result_code=200, ttr=(chal, retry))
+                   challenge_frame=chal, result_frame=ok, result_code=200, ttr=(chal, retry), **unprotected)
         cap.expect(ok, flow=flow, role="result", request_frame=retry, challenge_frame=chal)
 
 

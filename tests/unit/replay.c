@@ -229,6 +229,15 @@ static const field_t fields[] = {
     FIELD(attack_source, ADDRESS, FALSE),
     FIELD(attack_usernames, NUMBER, FALSE),
     FIELD(attack_user_agent, STRING, FALSE),
+    FIELD(sec_mechanism, STRING, FALSE),
+    FIELD(spi_c, NUMBER, FALSE),
+    FIELD(spi_s, NUMBER, FALSE),
+    FIELD(port_c, NUMBER, FALSE),
+    FIELD(port_s, NUMBER, FALSE),
+    FIELD(has_spi_c, NUMBER, FALSE),
+    FIELD(has_spi_s, NUMBER, FALSE),
+    FIELD(esp_frame, FRAME, FALSE),
+    FIELD(esp_null, NUMBER, FALSE),
 };
 
 /* A field's value: a 32-bit number (enums and gbooleans too), the time or the findings, or a string. */

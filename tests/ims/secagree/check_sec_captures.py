@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Checks the plugin on the security agreement captures (pcaps/ims/sec-*.pcap) against their known answers
+(pcaps/ims/sec-expected.json, written by gen_sec_captures.py): per frame, the role, verdict, the agreement's
+fields (sec_mechanism, spi_c, spi_s, port_c, port_s, esp_frame, retry_frame, result_frame) and the expert infos
+(finding, and ':severity' where it is not the registered one), in two passes, one pass, and two passes with the
+ESP NULL heuristic on where the answers have that variant.
+
+Usage: check_sec_captures.py WRAPPER PLUGIN [PCAPS_DIR]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from run_e2e import expert_token  # noqa: E402  (the e2e tests' reading of an expert info)
+
+FIELDS = ("sec_mechanism", "spi_c", "spi_s", "port_c", "port_s", "esp_frame", "retry_frame", "result_frame")
+MODES = {"two-pass": ["-2"], "single-pass": [],
+         "esp-heuristic": ["-2", "-o", "esp.enable_null_encryption_decode_heuristic:TRUE"]}
+
+
+def names(block):
+    """{value: name} of a vocabulary.h X-list."""
+    with open(os.path.join(ROOT, "include", "sipauth", "vocabulary.h"), encoding="utf-8") as f:
+        text = f.read()
+    text = text[text.index("#define " + block):]
+    text = text[:text.index("\n\n")]
+    return {m.group(1): m.group(2) for m in re.finditer(r'X\(\w+,\s*(\d+),\s*"([^"]+)"\)', text)}
+
+
+ROLES, VERDICTS = names("SA_ROLES"), names("SA_VERDICTS")
+
+
+def shown(wrapper, plugin, path, args):
+    run = subprocess.run([wrapper, plugin, "-n", "-r", path, "-T", "pdml"] + args, capture_output=True, text=True,
+                         timeout=300)
+    if run.returncode != 0:
+        raise RuntimeError("tshark exited %d: %s" % (run.returncode, run.stderr))
+    if "Dissector bug" in run.stdout + run.stderr:
+        raise RuntimeError("dissector bug")
+    out = {}
+    for packet in ET.fromstring(run.stdout).iter("packet"):
+        frame = None
+        for field in packet.iter("field"):
+            if field.get("name") == "frame.number":
+                frame = field.get("show")
+                break
+        for proto in packet.iter("proto"):
+            if proto.get("name") != "sipauth":
+                continue
+            values = {"experts": []}
+            for field in proto.iter("field"):
+                name = field.get("name", "")
+                short = name[len("sipauth."):]
+                if name == "sipauth.role":
+                    values["role"] = ROLES.get(field.get("show"), field.get("show"))
+                elif name == "sipauth.verdict":
+                    values["verdict"] = VERDICTS.get(field.get("show"), field.get("show"))
+                elif short in FIELDS:
+                    show = field.get("show")
+                    values[short] = int(show) if show.isdigit() else show
+                elif name == "_ws.expert":
+                    values["experts"].append(expert_token(field))
+            values["experts"].sort()
+            out[frame] = values
+    return out
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    wrapper, plugin = sys.argv[1], sys.argv[2]
+    pcaps = sys.argv[3] if len(sys.argv) > 3 else os.path.join(ROOT, "pcaps", "ims")
+    with open(os.path.join(pcaps, "sec-expected.json"), encoding="utf-8") as f:
+        expected = json.load(f)
+    failures = checked = 0
+    for pcap, modes in sorted(expected.items()):
+        for mode, frames in sorted(modes.items()):
+            got = shown(wrapper, plugin, os.path.join(pcaps, pcap), MODES[mode])
+            problems = []
+            for frame, want in sorted(frames.items(), key=lambda kv: int(kv[0])):
+                have = got.get(frame)
+                if have is None:
+                    problems.append("frame %s: no SIPAUTH tree" % frame)
+                    continue
+                for name in sorted(set(want) | (set(have) & (set(FIELDS) | {"role", "verdict", "experts"}))):
+                    if want.get(name) != have.get(name):
+                        problems.append("frame %s: %s is %r, expected %r" % (frame, name, have.get(name),
+                                                                            want.get(name)))
+            checked += 1
+            failures += bool(problems)
+            print("%s %s (%s)" % ("FAIL" if problems else "PASS", pcap, mode))
+            for p in problems:
+                print("  " + p)
+    print("%d checked, %d failed" % (checked, failures))
+    return 1 if failures or checked == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
