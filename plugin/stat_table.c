@@ -31,7 +31,7 @@ sa_table_set_string(stat_tap_table_item_type *item, const char *text)
 }
 
 void
-sa_table_set_decimal(stat_tap_table_item_type *item, guint64 numerator, guint64 denominator, guint decimals,
+sa_table_set_decimal(stat_tap_table_item_type *item, gint64 numerator, guint64 denominator, guint decimals,
                      double value)
 {
     static const guint64 scales[] = { 1, 10, 100, 1000 };
@@ -41,11 +41,12 @@ sa_table_set_decimal(stat_tap_table_item_type *item, guint64 numerator, guint64 
      * 1/d when 2 10^k divides d (times in ns): below these bounds both round alike. Past them printf decides.
      */
     const guint64 bound = G_GUINT64_CONSTANT(1000000000000000);
-    gboolean exact = denominator > 0 && decimals < G_N_ELEMENTS(scales) && numerator < bound
-                  && (denominator % (2 * scales[decimals]) == 0 || numerator * scales[decimals] < bound);
+    gboolean exact = denominator > 0 && decimals < G_N_ELEMENTS(scales) && numerator >= 0
+                  && (guint64)numerator < bound
+                  && (denominator % (2 * scales[decimals]) == 0 || (guint64)numerator * scales[decimals] < bound);
     guint64 quotient = 0;
     if (exact) {
-        guint64 scaled = numerator * scales[decimals];
+        guint64 scaled = (guint64)numerator * scales[decimals];
         quotient = scaled / denominator;
         guint64 rest = scaled % denominator;
         /* an exact tie is where printf's rounding of the double (to even, or as the double lies) decides */

@@ -7,8 +7,8 @@
 void sa_table_set_string(stat_tap_table_item_type *item, const char *text);
 /* numerator / denominator with decimals (at most 3) decimals, as printf("%.*f", decimals, value) prints value,
  * the same quotient as a double: from integers (float formatting was most of a busy table's cost), or from
- * value where only the double can say (a tie, numbers past 10^15). */
-void sa_table_set_decimal(stat_tap_table_item_type *item, guint64 numerator, guint64 denominator, guint decimals,
+ * value where only the double can say (a tie, a negative number, numbers past 10^15). */
+void sa_table_set_decimal(stat_tap_table_item_type *item, gint64 numerator, guint64 denominator, guint decimals,
                           double value);
 void sa_table_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *item);
 /* Drops every row: the tables grow with the capture, so a reset empties them. */
@@ -27,7 +27,7 @@ void sa_table_init_single(stat_tap_table_ui *ui, const char *title, guint n_fiel
 gpointer sa_table_state(const stat_tap_table *table, gpointer (*make)(void), GDestroyNotify destroy);
 void sa_table_forget_state(const stat_tap_table *table);
 
-/* Rows by a dense id from 1 (a flow, a registration): row index + 1 by id, 0 for none, so every event finds
+/* Rows by a dense id from 1 (a registration): row index + 1 by id, 0 for none, so every event finds
  * its row in constant time. Zero-initialised is empty. */
 typedef struct {
     guint *rows;

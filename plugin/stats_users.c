@@ -103,15 +103,10 @@ registrations_reset(stat_tap_table *table)
 static void
 set_ms(stat_tap_table_item_type *item, gboolean known, gint64 ns, guint64 count)
 {
-    if (!known) {
+    if (known)
+        sa_table_set_decimal(item, ns, count * 1000000, 1, (double)ns / count / 1e6);
+    else
         sa_table_set_string(item, "-");
-    } else if (ns >= 0) {
-        sa_table_set_decimal(item, (guint64)ns, count * 1000000, 1, (double)ns / count / 1e6);
-    } else {
-        char text[32];
-        snprintf(text, sizeof text, "%.1f", (double)ns / count / 1e6);
-        sa_table_set_string(item, text);
-    }
 }
 
 static void
@@ -140,7 +135,7 @@ static void
 set_ira(stat_tap_table_item_type *item, const sa_registration_t *reg)
 {
     if (reg->attempts > 0)
-        sa_table_set_decimal(item, 100 * (guint64)reg->ineffective, reg->attempts, 1,
+        sa_table_set_decimal(item, 100 * (gint64)reg->ineffective, reg->attempts, 1,
                              100.0 * reg->ineffective / reg->attempts);
     else
         sa_table_set_string(item, "-");
@@ -149,13 +144,7 @@ set_ira(stat_tap_table_item_type *item, const sa_registration_t *reg)
 static void
 set_auth_time(stat_tap_table_item_type *item, const sa_registration_t *reg)
 {
-    if (reg->auth_ns >= 0) {
-        sa_table_set_decimal(item, (guint64)reg->auth_ns, 1000000000, 3, (double)reg->auth_ns / 1e9);
-    } else {
-        char text[32];
-        snprintf(text, sizeof text, "%.3f", (double)reg->auth_ns / 1e9);
-        sa_table_set_string(item, text);
-    }
+    sa_table_set_decimal(item, reg->auth_ns, 1000000000, 3, (double)reg->auth_ns / 1e9);
 }
 
 static tap_packet_status
@@ -310,14 +299,7 @@ sources_reset(stat_tap_table *table)
 static void
 set_seconds(stat_tap_table_item_type *item, const nstime_t *t)
 {
-    if (t->secs >= 0 && t->nsecs >= 0) {
-        sa_table_set_decimal(item, (guint64)t->secs * 1000000000 + (guint64)t->nsecs, 1000000000, 3,
-                             nstime_to_sec(t));
-    } else {
-        char text[32];
-        snprintf(text, sizeof text, "%.3f", nstime_to_sec(t));
-        sa_table_set_string(item, text);
-    }
+    sa_table_set_decimal(item, (gint64)t->secs * 1000000000 + t->nsecs, 1000000000, 3, nstime_to_sec(t));
 }
 
 /* The user agent's side of the frame: a request comes from it, a response goes to it. */
