@@ -299,7 +299,10 @@ sources_reset(stat_tap_table *table)
 static void
 set_seconds(stat_tap_table_item_type *item, const nstime_t *t)
 {
-    sa_table_set_decimal(item, (gint64)t->secs * 1000000000 + t->nsecs, 1000000000, 3, nstime_to_sec(t));
+    /* a time no capture of this era has (past 292 years) must not overflow: the double then prints it */
+    const gint64 max_secs = G_MAXINT64 / 1000000000 - 1;
+    gint64 ns = t->secs > -max_secs && t->secs < max_secs ? (gint64)t->secs * 1000000000 + t->nsecs : G_MAXINT64;
+    sa_table_set_decimal(item, ns, 1000000000, 3, nstime_to_sec(t));
 }
 
 /* The user agent's side of the frame: a request comes from it, a response goes to it. */
