@@ -13,6 +13,8 @@
 #   --memory-flows LIST
 #   --callgrind          also callgrind instruction counts on a --callgrind-frames capture (default 20000)
 #   --callgrind-frames N
+#   --cx-share F         that share of the generated REGISTER flows carries its S-CSCF's Diameter Cx exchange
+#                        (MAR/MAA, SAR/SAA, AKAv1-MD5; gen_big.py --cx-share; default 0: none)
 #   --credentials N      a credentials table of N users (the capture's u0000000...) in every variant's profile,
 #                        so that the plugin verifies each retry of those users (default 0: no table)
 #   --workdir DIR        keep captures, builds and raw results there (default: a temporary folder, removed)
@@ -22,7 +24,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
 frames=1000000 pairs=5 modes=filter,plain,stats variants=plugin,floor,floor11,lua plugin='' capture='' seed=1
-memory=0 memory_flows=100000,1000000 callgrind=0 callgrind_frames=20000 workdir='' credentials=0
+memory=0 memory_flows=100000,1000000 callgrind=0 callgrind_frames=20000 workdir='' credentials=0 cx_share=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --frames) frames=$2; shift ;;
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
         --callgrind-frames) callgrind_frames=$2; shift ;;
         --workdir) workdir=$2; shift ;;
         --credentials) credentials=$2; shift ;;
+        --cx-share) cx_share=$2; shift ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
@@ -136,9 +139,10 @@ measure() {
         END { print kind, mode, var, run, wall, rss, user, sys, flows }' "$t" >>"$results"
 }
 
+# Every generated capture (timed, memory, callgrind) has the same Cx share.
 gen() {
     local out=$1; shift
-    python3 "$here/gen_big.py" -o "$out" --seed "$seed" --quiet "$@"
+    python3 "$here/gen_big.py" -o "$out" --seed "$seed" --cx-share "$cx_share" --quiet "$@"
     chmod 644 "$out"
 }
 
