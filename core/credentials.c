@@ -161,12 +161,13 @@ note_unknown_algorithm(sa_tracker_t *tracker, const sa_attempt_t *attempt, const
 /* Verifies one credentials header with the source's secret. */
 static void
 verify_one(const sa_tracker_t *tracker, const sa_event_t *event, const sa_digest_params_t *cred,
-           sa_verify_result_t *result)
+           sa_verify_result_t *result, gboolean *from_hss)
 {
+    *from_hss = FALSE;
     sa_verify_input_t input = { cred, event->method, event->body, event->body_len, event->body_cut };
     sa_secret_t secret;
     gboolean have = FALSE;
-    if (tracker->secret_source && cred->scheme == SA_SCHEME_DIGEST) {
+    if ((tracker->secret_source || tracker->hss) && cred->scheme == SA_SCHEME_DIGEST) {
         char user_buf[STACK_VALUE], realm_buf[STACK_VALUE], nonce_buf[STACK_VALUE];
         char *realm_heap, *nonce_heap;
         sa_secret_query_t query;
@@ -185,7 +186,10 @@ verify_one(const sa_tracker_t *tracker, const sa_event_t *event, const sa_digest
             query.algorithm = cred->algorithm;
             query.nonce = nonce.ptr;
             query.nonce_len = nonce.len;
-            have = tracker->secret_source(tracker->secret_source_data, &query, &secret);
+            /* The HSS's vector first: it is what the S-CSCF checked the response against. */
+            have = *from_hss = tracker->hss && sa_hss_secret(tracker, &query, &secret);
+            if (!have && tracker->secret_source)
+                have = tracker->secret_source(tracker->secret_source_data, &query, &secret);
         }
         g_free(realm_heap);
         g_free(nonce_heap);
@@ -230,7 +234,7 @@ sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_
     sa_finding_mask_t findings = 0;
     sa_verify_result_t chosen;
     memset(&chosen, 0, sizeof chosen);
-    gboolean any = FALSE;
+    gboolean any = FALSE, chosen_hss = FALSE;
     sa_qop_check_t qop_check = SA_QOP_CHECK_OK;
     sa_response_check_t response_check = SA_RESPONSE_CHECK_OK;
     sa_autn_check_t autn = SA_AUTN_NOT_CHECKED;
@@ -248,7 +252,8 @@ sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_
             if (pass == 0 && !answers)
                 continue;
             sa_verify_result_t result;
-            verify_one(tracker, event, &cred, &result);
+            gboolean from_hss;
+            verify_one(tracker, event, &cred, &result, &from_hss);
             if (cred.scheme == SA_SCHEME_DIGEST) {
                 sa_qop_check_t q = SA_QOP_CHECK_OK;
                 sa_response_check_t rc = SA_RESPONSE_CHECK_OK;
@@ -263,8 +268,10 @@ sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_
                     attempt->retry_qop = qop_code(cred.qop);
                 }
             }
-            if (!any || credentials_rank(result.credentials) > credentials_rank(chosen.credentials))
+            if (!any || credentials_rank(result.credentials) > credentials_rank(chosen.credentials)) {
                 chosen = result;
+                chosen_hss = from_hss;
+            }
             /* An AUTN that does not verify in any realm's challenge is said. */
             autn = MAX(autn, result.autn);
             any = TRUE;
@@ -274,6 +281,7 @@ sa_check_retry_credentials(sa_tracker_t *tracker, sa_attempt_t *attempt, sa_txn_
     }
     attempt->credentials = chosen.credentials;
     attempt->check_reason = chosen.reason;
+    attempt->secret_hss = chosen_hss;
     attempt->autn = autn;
     attempt->qop_check = qop_check;
     attempt->response_check = response_check;

@@ -25,13 +25,15 @@ sa_failure_of(guint status)
 }
 
 static sa_text_t
-failure_text(guint status, sa_credentials_t credentials)
+failure_text(guint status, sa_credentials_t credentials, gboolean hss)
 {
     switch (sa_failure_of(status)) {
     case SA_FAILURE_FORBIDDEN:
         if (credentials == SA_CREDENTIALS_WRONG)
-            return SA_TEXT_FORBIDDEN_WRONG;
-        return credentials == SA_CREDENTIALS_CORRECT ? SA_TEXT_FORBIDDEN_CORRECT : SA_TEXT_FAILED_FORBIDDEN;
+            return hss ? SA_TEXT_FORBIDDEN_HSS_WRONG : SA_TEXT_FORBIDDEN_WRONG;
+        if (credentials == SA_CREDENTIALS_CORRECT)
+            return hss ? SA_TEXT_FORBIDDEN_HSS_RIGHT : SA_TEXT_FORBIDDEN_CORRECT;
+        return SA_TEXT_FAILED_FORBIDDEN;
     case SA_FAILURE_ROUTING:   return SA_TEXT_FAILED_ROUTING;
     case SA_FAILURE_NOT_AUTH:  return SA_TEXT_FAILED_NOT_AUTH;
     case SA_FAILURE_INTERVAL:  return SA_TEXT_FAILED_INTERVAL;
@@ -90,7 +92,7 @@ statement_text(const sa_result_t *r, sa_verdict_t verdict)
     case SA_VERDICT_NO_RETRY:
         return no_retry_text(r);
     case SA_VERDICT_REJECTED:
-        return failure_text(r->failure_code, r->refused_credentials);
+        return failure_text(r->failure_code, r->refused_credentials, r->hss_verified);
     case SA_VERDICT_RETRY_UNANSWERED:
         if (r->end == SA_END_CAPTURE_ENDED)
             return SA_TEXT_UNANSWERED_CAPTURE_END;
@@ -125,7 +127,8 @@ own_text(sa_finding_t finding, const sa_result_t *r)
     case SA_FINDING_STALE_NONCE:              return r->stale_by_reason ? SA_TEXT_STALE_BY_REASON : SA_TEXT_STALE_NONCE;
     case SA_FINDING_CHALLENGE_LOOP:           return SA_TEXT_LOOP;
     case SA_FINDING_RETRY_FAILED:
-        return failure_text(r->role == SA_ROLE_RESULT ? r->result_code : r->failure_code, r->refused_credentials);
+        return failure_text(r->role == SA_ROLE_RESULT ? r->result_code : r->failure_code, r->refused_credentials,
+                            r->hss_verified);
     case SA_FINDING_RETRY_UNANSWERED:         return SA_TEXT_RETRY_NO_ANSWER;
     case SA_FINDING_WRONG_HEADER:             return proxy ? SA_TEXT_WRONG_HEADER_407 : SA_TEXT_WRONG_HEADER_401;
     case SA_FINDING_CSEQ_NOT_INCREMENTED:     return SA_TEXT_CSEQ_NOT_INCREMENTED;
@@ -152,9 +155,12 @@ own_text(sa_finding_t finding, const sa_result_t *r)
             return SA_TEXT_RESPONSE_MISSING;
         return r->response_check == SA_RESPONSE_CHECK_NOT_HEX ? SA_TEXT_RESPONSE_NOT_HEX : SA_TEXT_RESPONSE_LENGTH;
     case SA_FINDING_USERNAME_CHANGED:         return SA_TEXT_USERNAME_CHANGED;
-    case SA_FINDING_WRONG_CREDENTIALS:        return SA_TEXT_WRONG_CREDENTIALS;
-    case SA_FINDING_CREDENTIALS_CORRECT:      return SA_TEXT_CREDENTIALS_CORRECT;
-    case SA_FINDING_CORRECT_CREDENTIALS_REFUSED: return SA_TEXT_CORRECT_REFUSED;
+    case SA_FINDING_WRONG_CREDENTIALS:
+        return r->hss_verified ? SA_TEXT_WRONG_CREDENTIALS_HSS : SA_TEXT_WRONG_CREDENTIALS;
+    case SA_FINDING_CREDENTIALS_CORRECT:
+        return r->hss_verified ? SA_TEXT_CREDENTIALS_CORRECT_HSS : SA_TEXT_CREDENTIALS_CORRECT;
+    case SA_FINDING_CORRECT_CREDENTIALS_REFUSED:
+        return r->hss_verified ? SA_TEXT_CORRECT_REFUSED_HSS : SA_TEXT_CORRECT_REFUSED;
     case SA_FINDING_AKA_AUTN_INVALID:         return SA_TEXT_AKA_AUTN_INVALID;
     case SA_FINDING_CREDENTIAL_ATTACK:
         return r->attack_usernames > 0 ? SA_TEXT_ATTACK_USERNAMES : SA_TEXT_ATTACK_SCANNER;
@@ -162,6 +168,9 @@ own_text(sa_finding_t finding, const sa_result_t *r)
     case SA_FINDING_SEC_VERIFY_MISMATCH:      return SA_TEXT_SEC_VERIFY_MISMATCH;
     case SA_FINDING_RETRY_UNPROTECTED:        return SA_TEXT_RETRY_UNPROTECTED;
     case SA_FINDING_RETRY_IN_IPSEC:           return r->esp_null ? SA_TEXT_PROTECTED_NULL : SA_TEXT_PROTECTED_SA;
+    case SA_FINDING_HSS_ERROR:                return SA_TEXT_HSS_ERROR_MAA;   /* a SIP result has none: see sa_cx_answer_text */
+    case SA_FINDING_NO_AUTH_VECTOR:           return SA_TEXT_NO_AUTH_VECTOR;
+    case SA_FINDING_RESYNC_LOOP:              return SA_TEXT_RESYNC_LOOP;
     case SA_FINDING_COUNT:                    break;
     }
     return SA_TEXT_TRUNCATED;
@@ -224,4 +233,10 @@ const char *
 sa_verdict_text(const sa_result_t *result)
 {
     return sa_text(sa_verdict_text_id(result));
+}
+
+sa_text_t
+sa_cx_answer_text_id(const sa_cx_answer_t *answer)
+{
+    return answer->command == 301 ? SA_TEXT_HSS_ERROR_SAA : SA_TEXT_HSS_ERROR_MAA;
 }

@@ -278,6 +278,8 @@ struct sa_attempt {
     guint      qop_check : 2;    /* sa_qop_check_t */
     guint      response_check : 2; /* sa_response_check_t */
     guint      retry_digest : 1; /* the retry carried Digest credentials for this challenge */
+    guint      cx_challenger : 1; /* its sender had sent Cx Multimedia-Auth requests: an S-CSCF */
+    guint      secret_hss : 1;   /* its retry was checked with the HSS's vector (an MAA in the capture) */
     char       hop_bytes[];      /* hop.bytes */
 };
 
@@ -307,6 +309,7 @@ typedef struct {
 typedef struct sa_attacks sa_attacks_t;
 typedef struct sa_reg_index sa_reg_index_t;
 typedef struct sa_sec_state sa_sec_state_t;
+typedef struct sa_hss_state sa_hss_state_t;
 
 struct sa_tracker {
     sa_config_t  config;
@@ -337,6 +340,7 @@ struct sa_tracker {
     sa_attacks_t *attacks;
     sa_reg_index_t *registrations; /* built on the first registration query */
     sa_sec_state_t *sec;         /* security agreement (secagree.c); NULL until a Security-* header */
+    sa_hss_state_t *hss;         /* Diameter Cx (hss.c); NULL until a Cx message */
 };
 
 /* Key building: inline, as every message builds one or two keys. */
@@ -473,6 +477,14 @@ void sa_sec_note_challenge(sa_tracker_t *tracker, sa_attempt_t *attempt, const s
 void sa_sec_note_retry(sa_tracker_t *tracker, const sa_attempt_t *attempt, const sa_event_t *event);
 void sa_sec_fill(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_t *result);
 gboolean sa_sec_retry_protected(const sa_tracker_t *tracker, const sa_attempt_t *attempt, gboolean *null_ealg);
+
+/* The HSS (hss.c): notes from feeding SIP where Cx was seen, what a result reads, and the vectors as a secret
+ * source (tried before the user's table: the HSS's vector is what the S-CSCF checked). */
+void sa_hss_free(sa_hss_state_t *hss);
+void sa_hss_note_challenge(sa_tracker_t *tracker, sa_attempt_t *attempt, const sa_event_t *event);
+void sa_hss_note_sip_failure(sa_tracker_t *tracker, const sa_event_t *event);
+void sa_hss_fill(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_t *result);
+gboolean sa_hss_secret(const sa_tracker_t *tracker, const sa_secret_query_t *query, sa_secret_t *secret);
 
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);
 /* Records that a bound applied to message id, and asks whether one did. */

@@ -87,6 +87,7 @@ fill_credentials(const sa_tracker_t *tracker, sa_result_t *result, const sa_atte
     result->autn = attempt->autn;
     result->qop_check = attempt->qop_check;
     result->response_check = attempt->response_check;
+    result->hss_verified = attempt->secret_hss;
     if (attempt->retry_digest) {
         result->algorithm = sa_digest_alg_name(attempt->retry_alg);
         if (attempt->retry_alg == SA_DIGEST_ALG_UNKNOWN && tracker->unknown_algs)
@@ -157,6 +158,25 @@ fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attemp
         result->findings |= SA_FINDING_BIT(SA_FINDING_NO_ACK);
 }
 
+/* Retries with auts in the attempt's flow before the attempt's own retry: one resynchronisation puts the
+ * sequence numbers right (TS 33.102 6.3.5), a second one is a loop. The walk is bounded: a flow's attempts
+ * are few, a hostile one's are cut. */
+#define SA_RESYNC_WALK_MAX 64
+static guint
+resyncs_before(const sa_attempt_t *attempt)
+{
+    guint count = 0, steps = 0;
+    for (const sa_attempt_t *a = attempt->flow->first; a && a != attempt && steps < SA_RESYNC_WALK_MAX; steps++) {
+        const sa_txn_t *retry = a->retry;
+        if (retry == NULL)
+            break;
+        if (retry->retry_findings & SA_FINDING_BIT(SA_FINDING_AKA_RESYNC))
+            count++;
+        a = retry->challenged;
+    }
+    return count;
+}
+
 static void
 fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *retry, sa_view_t view)
 {
@@ -181,6 +201,8 @@ fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *ret
         result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
     result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
     fill_slow_retry(tracker, attempt, result);
+    if ((retry->retry_findings & SA_FINDING_BIT(SA_FINDING_AKA_RESYNC)) && resyncs_before(attempt) == 1)
+        result->findings |= SA_FINDING_BIT(SA_FINDING_RESYNC_LOOP);
     result->flow_state = SA_OUTCOME_RETRY_UNANSWERED;
     if (view == SA_VIEW_FINAL && retry->final_frame == 0)
         result->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_UNANSWERED);
@@ -289,6 +311,8 @@ sa_tracker_result(const sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view, s
         return FALSE;
     if (tracker->sec)
         sa_sec_fill(tracker, attempt, result);
+    if (tracker->hss)
+        sa_hss_fill(tracker, attempt, result);
     sa_fill_verdict(tracker, attempt->flow, view, result);
     if (sa_msg_was_cut(tracker, id))
         result->findings |= SA_FINDING_BIT(SA_FINDING_ANALYSIS_TRUNCATED);

@@ -509,6 +509,8 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
     add_challenge_params(tracker, attempt, event);
     if (tracker->sec || event->security_server.count)
         sa_sec_note_challenge(tracker, attempt, event);
+    if (tracker->hss)
+        sa_hss_note_challenge(tracker, attempt, event);
     sa_flow_t *flow;
     if (txn->answers) {
         flow = txn->answers->flow;
@@ -713,6 +715,8 @@ feed_final_response(sa_tracker_t *tracker, const sa_event_t *event, sa_ids_t *id
     txn->final_last_time = event->time_ns;
     txn->final_code = (guint16)event->status;
     note_register_final(txn, event);
+    if (tracker->hss && event->status >= 300 && event->status != 401 && event->status != 407)
+        sa_hss_note_sip_failure(tracker, event);
     sa_attempt_t *answered = txn->answers;
     if (answered && sa_failure_of(event->status) == SA_FAILURE_FORBIDDEN)
         sa_attacks_note_refusal(tracker, txn, TRUE, event->dst, txn, event->time_ns);

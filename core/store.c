@@ -51,6 +51,7 @@ sa_tracker_free(sa_tracker_t *tracker)
     sa_attacks_free(tracker->attacks);
     sa_reg_index_free(tracker->registrations);
     sa_sec_free(tracker->sec);
+    sa_hss_free(tracker->hss);
     g_free(tracker);
 }
 

@@ -114,10 +114,13 @@ sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t vi
     if (now == SA_OUTCOME_REJECTED)
         result->failure_code = retry->final_code;
     /* The credentials the server refused last: a rejected last retry's, or those the last challenge refused. */
-    if (now == SA_OUTCOME_REJECTED)
+    if (now == SA_OUTCOME_REJECTED) {
         result->refused_credentials = last->credentials;
-    else if (last->request->answers && (last->findings & SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED)))
+        result->hss_verified = result->hss_verified || last->secret_hss;
+    } else if (last->request->answers && (last->findings & SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED))) {
         result->refused_credentials = last->request->answers->credentials;
+        result->hss_verified = result->hss_verified || last->request->answers->secret_hss;
+    }
     if (result->verdict != SA_VERDICT_UNKNOWN)
         result->final_frame = retry && retry->final_frame ? retry->final_frame : last->challenge_frame;
     gboolean accepted = result->verdict == SA_VERDICT_ACCEPTED || result->verdict == SA_VERDICT_ACCEPTED_AFTER_REFRESH

@@ -11,6 +11,7 @@
 #include "sip_messages.h"
 #include "dns_messages.h"
 #include "esp_messages.h"
+#include "diameter_messages.h"
 #include "stats.h"
 #include "problems_srt.h"
 #include "stats_users.h"
@@ -31,6 +32,7 @@ static guint    pref_slow_retry;
 static sa_pref_bool_t pref_info_column = TRUE;
 static guint    pref_attack_usernames;
 static guint    pref_attack_window;
+static sa_pref_bool_t pref_diameter = TRUE;
 
 /* Lives from a file's init routine to its cleanup routine. */
 static sa_tracker_t *tracker;
@@ -64,6 +66,8 @@ sipauth_init(void)
     GArray *wanted = sa_sip_messages_wanted();
     sa_dns_messages_want(wanted);
     sa_esp_messages_want(wanted);
+    if (pref_diameter)
+        sa_diameter_messages_want(wanted);
     set_postdissector_wanted_hfids(sipauth_handle, wanted);
 }
 
@@ -80,6 +84,9 @@ static void
 feed_frame(proto_tree *tree, packet_info *pinfo)
 {
     sa_dns_messages_feed(tracker, tree, pinfo);
+    /* Before the frame's SIP: an S-CSCF's MAA is known when the challenge it gave comes. */
+    if (pref_diameter)
+        sa_diameter_messages_feed(tracker, tree, pinfo);
     field_info *const *items;
     guint n = sa_sip_messages_find(tree, &items);
     /* After the frame's SIP: a retry decoded from this ESP links first, and the ESP is then no hidden retry. */
@@ -107,6 +114,19 @@ mark_linked_frames(packet_info *pinfo, const sa_result_t *r)
             SA_MARK_DEPENDED_UPON(pinfo, links[i]);
 }
 
+/* A frame with Cx answers and no SIP: the failing answers are shown where they are (sipauth.hss_error). */
+static int
+render_cx_answers(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    if (!pref_diameter)
+        return 0;
+    sa_cx_answer_t answers[4];
+    guint n = sa_tracker_cx_answers(tracker, pinfo->num, answers, G_N_ELEMENTS(answers));
+    for (guint i = 0; i < n; i++)
+        sa_render_cx_answer(tvb, pinfo, tree, &answers[i]);
+    return n ? (int)tvb_captured_length(tvb) : 0;
+}
+
 static int
 dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -125,7 +145,7 @@ dissect_sipauth(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     sa_msg_id_t first;
     guint count = sa_tracker_frame_messages(tracker, pinfo->num, &first);
     if (count == 0)
-        return 0;
+        return render_cx_answers(tvb, pinfo, tree);
 
     sa_view_t view = first_pass ? SA_VIEW_SO_FAR : SA_VIEW_FINAL;
     gboolean tap = have_tap_listener(sa_stats_tap());
@@ -194,6 +214,10 @@ proto_register_sipauth(void)
         &pref_attack_usernames);
     prefs_register_uint_preference(module, "attack_window", "Attack window (s)",
         "Seconds within which a source's failing user names are counted", 10, &pref_attack_window);
+    prefs_register_bool_preference(module, "diameter", "Look at Diameter Cx",
+        "Link each challenge to the HSS's Multimedia-Auth answer that gave its vector (TS 29.229), verify "
+        "retries with that vector's XRES or HA1, and show the Server-Assignment and the HSS's errors",
+        &pref_diameter);
     sa_credentials_uat_register(module);
 
     sipauth_handle = register_dissector("sipauth", dissect_sipauth, proto_sipauth);
@@ -207,6 +231,7 @@ proto_reg_handoff_sipauth(void)
     sa_sip_messages_init();
     sa_dns_messages_init();
     sa_esp_messages_init();
+    sa_diameter_messages_init();
     register_postdissector(sipauth_handle);
     sa_flow_filter_register(&tracker);
 }

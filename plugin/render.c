@@ -2,6 +2,7 @@
 #include "render.h"
 #include "ws_version.h"
 #include "sipauth/explain.h"
+#include "sipauth/diameter.h"
 
 #include <epan/expert.h>
 #include <epan/to_str.h>
@@ -43,6 +44,12 @@ static int hf_sipauth_spi_s = -1;
 static int hf_sipauth_port_c = -1;
 static int hf_sipauth_port_s = -1;
 static int hf_sipauth_esp_frame = -1;
+static int hf_sipauth_mar_frame = -1;
+static int hf_sipauth_maa_frame = -1;
+static int hf_sipauth_hss_time = -1;
+static int hf_sipauth_sar_frame = -1;
+static int hf_sipauth_saa_frame = -1;
+static int hf_sipauth_hss_result = -1;
 
 static gint ett_sipauth = -1;
 static gint ett_sipauth_credentials = -1;
@@ -215,6 +222,29 @@ sa_render_register(int proto)
         { &hf_sipauth_esp_frame,
           { "Retry in ESP frame", "sipauth.esp_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "No decoded retry: the first ESP from the UE with the offered spi-s (retry protected)", HFILL } },
+        { &hf_sipauth_mar_frame,
+          { "Multimedia-Auth request in frame", "sipauth.mar_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The Diameter Cx MAR whose answer gave this challenge its vector (TS 29.229)", HFILL } },
+        { &hf_sipauth_maa_frame,
+          { "Multimedia-Auth answer in frame", "sipauth.maa_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The Diameter Cx MAA that gave this challenge its vector: its SIP-Authenticate is the nonce's "
+            "RAND||AUTN (AKA), or its SIP-Digest-Authenticate the realm's HA1 (digest)", HFILL } },
+        { &hf_sipauth_hss_time,
+          { "HSS time", "sipauth.hss_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Multimedia-Auth request to answer", HFILL } },
+        { &hf_sipauth_sar_frame,
+          { "Server-Assignment request in frame", "sipauth.sar_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The Diameter Cx SAR the S-CSCF sent for this user after the Multimedia-Auth of this flow", HFILL } },
+        { &hf_sipauth_saa_frame,
+          { "Server-Assignment answer in frame", "sipauth.saa_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "The HSS's answer to that SAR", HFILL } },
+        { &hf_sipauth_hss_result,
+          { "HSS result", "sipauth.hss_result", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Result-Code or Experimental-Result-Code of the MAA (on a challenge) or the SAA (on a result)",
+            HFILL } },
     };
     static gint *ett[] = { &ett_sipauth, &ett_sipauth_credentials };
     static ei_register_info ei[] = {
@@ -506,6 +536,20 @@ add_credentials(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
     add_string(sub, hf_sipauth_username, tvb, r->username);
 }
 
+/* The HSS behind this challenge or result (SPEC section 11). */
+static void
+add_hss(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
+{
+    add_uint(sub, hf_sipauth_mar_frame, tvb, r->mar_frame);
+    add_uint(sub, hf_sipauth_maa_frame, tvb, r->maa_frame);
+    if (r->has_hss_time)
+        add_time(sub, hf_sipauth_hss_time, tvb, r->hss_time_ns);
+    add_uint(sub, hf_sipauth_sar_frame, tvb, r->sar_frame);
+    add_uint(sub, hf_sipauth_saa_frame, tvb, r->saa_frame);
+    if (r->has_hss_result)
+        proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_hss_result, tvb, 0, 0, r->hss_result));
+}
+
 /* The security agreement the 401 offered (SPEC section 11). */
 static void
 add_security(proto_tree *sub, tvbuff_t *tvb, const sa_result_t *r)
@@ -577,6 +621,7 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
     if (r->sec_mechanism && (r->role == SA_ROLE_CHALLENGE || r->role == SA_ROLE_RETRY))
         add_security(sub, tvb, r);
     add_uint(sub, hf_sipauth_esp_frame, tvb, r->esp_frame);
+    add_hss(sub, tvb, r);
     if (r->findings & SA_FINDING_BIT(SA_FINDING_CREDENTIAL_ATTACK)) {
         add_string(sub, hf_sipauth_attack_source, tvb, attack_source(pinfo, r));
         proto_item_set_generated(proto_tree_add_uint(sub, hf_sipauth_attack_usernames, tvb, 0, 0,
@@ -591,4 +636,35 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
     for (int f = 0; f < SA_FINDING_COUNT; f++)
         if ((r->findings & SA_FINDING_BIT(f)) && (sa_finding_t)f != r->statement)
             add_expert(pinfo, anchor, (sa_finding_t)f, r);
+}
+
+void
+sa_render_cx_answer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_cx_answer_t *a)
+{
+    if (!a->error)
+        return;
+    gboolean sar = a->command == 301;
+    const char *name = sa_diameter_code_name(a->result_code, a->experimental);
+    proto_item *top = proto_tree_add_item(tree, proto_sipauth, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(top);
+    proto_item_append_text(top, ", HSS error: %s %u %s", sar ? "SAA" : "MAA", a->result_code, name);
+    proto_tree *sub = proto_item_add_subtree(top, ett_sipauth);
+    add_uint(sub, sar ? hf_sipauth_sar_frame : hf_sipauth_mar_frame, tvb, a->request_frame);
+    add_uint(sub, sar ? hf_sipauth_saa_frame : hf_sipauth_maa_frame, tvb, a->answer_frame);
+    if (a->has_hss_time)
+        add_time(sub, hf_sipauth_hss_time, tvb, a->hss_time_ns);
+    proto_item *result = proto_tree_add_uint(sub, hf_sipauth_hss_result, tvb, 0, 0, a->result_code);
+    proto_item_set_generated(result);
+    if (*name)
+        proto_item_append_text(result, " (%s)", name);
+    add_uint(sub, hf_sipauth_result_frame, tvb, a->sip_frame);
+    add_uint(sub, hf_sipauth_result_code, tvb, a->sip_status);
+    sa_text_t text = sa_cx_answer_text_id(a);
+    if (a->sip_frame)
+        expert_add_info_format(pinfo, top, &ei_text[text], "%s: %u %s for %s; on SIP: %u in frame %u", sa_text(text),
+                               a->result_code, name, a->user ? a->user : "?", a->sip_status, a->sip_frame);
+    else
+        expert_add_info_format(pinfo, top, &ei_text[text], "%s: %u %s for %s; no SIP failure of that user's "
+                               "REGISTER follows%s", sa_text(text), a->result_code, name, a->user ? a->user : "?",
+                               PINFO_FD_VISITED(pinfo) ? "" : " yet");
 }

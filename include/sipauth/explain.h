@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 #define SA_TEXT_CHECK_CREDS "check user name, realm and password (AKA keys in IMS)"
 #define SA_TEXT_STALE_HINT "without stale=true, a UA may take the new challenge for refused credentials"
 #define SA_TEXT_CUT "single pass: tshark -2 tells how it ended"
+#define SA_TEXT_HSS_WRONG "the response does not verify with the HSS's vector (the MAA's XRES or HA1): the UE's keys " \
+                          "(ISIM) or password are not the HSS's"
+#define SA_TEXT_HSS_RIGHT "the response verifies with the HSS's vector (the MAA's XRES or HA1): look at the network " \
+                          "(the S-CSCF, its Server-Assignment with the HSS), not the UE"
 #define SA_TEXT_UA_WRONG "the response does not verify with the credentials table: the UA's password (or AKA keys) " \
                          "is wrong"
 #define SA_TEXT_SERVER_SIDE "the response verifies with the credentials table: look at the server (its stored " \
@@ -63,6 +67,8 @@ G_BEGIN_DECLS
                                                "(user name, realm, password or AKA keys)") \
     X(FORBIDDEN_WRONG,     RETRY_FAILED,       "Retry refused with 403: " SA_TEXT_UA_WRONG) \
     X(FORBIDDEN_CORRECT,   RETRY_FAILED,       "Correct credentials refused with 403: " SA_TEXT_SERVER_SIDE) \
+    X(FORBIDDEN_HSS_WRONG, RETRY_FAILED,       "Retry refused with 403: " SA_TEXT_HSS_WRONG) \
+    X(FORBIDDEN_HSS_RIGHT, RETRY_FAILED,       "Correct credentials refused with 403: " SA_TEXT_HSS_RIGHT) \
     X(FAILED_ROUTING,      RETRY_FAILED,       "Retry passed authentication, then was not routed (404, 480...): the " \
                                                "target is unknown or unreachable, not an authentication matter") \
     X(FAILED_NOT_AUTH,     RETRY_FAILED,       "Retry passed authentication, then was declined (busy, codec, event " \
@@ -102,6 +108,16 @@ G_BEGIN_DECLS
                                                "Security-Server (RFC 3329 2.3.1)") \
     X(RETRY_UNPROTECTED,   RETRY_UNPROTECTED,  "Retry sent in the clear to a port that is not the offered protected " \
                                                "port-s, although the 401 offered an SA") \
+    X(HSS_ERROR_MAA,       HSS_ERROR,          "The HSS refused the Multimedia-Auth request: no authentication " \
+                                               "vector, so the S-CSCF cannot challenge and the REGISTER fails") \
+    X(HSS_ERROR_SAA,       HSS_ERROR,          "The HSS refused the Server-Assignment after the authentication: the " \
+                                               "registration fails on the network side, whatever the credentials") \
+    X(NO_AUTH_VECTOR,      NO_AUTH_VECTOR,     "S-CSCF challenge with no Multimedia-Auth answer giving its nonce, " \
+                                               "although this S-CSCF's Cx traffic is in the capture (a vector " \
+                                               "fetched before the capture, or another path to the HSS)") \
+    X(RESYNC_LOOP,         RESYNC_LOOP,        "IMS AKA resynchronisation again: the UE sent auts a second time, the " \
+                                               "new vector failed its sequence check too (SQN of ISIM and HSS out of " \
+                                               "step, or the HSS did not take the AUTS)") \
     X(AKA_RESYNC,          AKA_RESYNC,         "Retry carries auts: IMS AKA synchronisation failure (sequence number " \
                                                "out of range)") \
     X(TRUNCATED,           ANALYSIS_TRUNCATED, "Analysis bound reached: part of this message was not analysed") \
@@ -140,6 +156,11 @@ G_BEGIN_DECLS
     X(CREDENTIALS_CORRECT, CREDENTIALS_CORRECT, "Response verifies with the credentials table: the UA's credentials " \
                                                "are correct") \
     X(CORRECT_REFUSED,     CORRECT_CREDENTIALS_REFUSED, "Correct credentials refused: " SA_TEXT_SERVER_SIDE) \
+    X(WRONG_CREDENTIALS_HSS, WRONG_CREDENTIALS, "Response does not verify with the HSS's vector (the MAA's XRES or " \
+                                               "HA1): the UE's keys (ISIM) or password are wrong") \
+    X(CREDENTIALS_CORRECT_HSS, CREDENTIALS_CORRECT, "Response verifies with the HSS's vector (the MAA's XRES or HA1): " \
+                                               "the UE's credentials are correct") \
+    X(CORRECT_REFUSED_HSS, CORRECT_CREDENTIALS_REFUSED, "Correct credentials refused: " SA_TEXT_HSS_RIGHT) \
     X(AKA_AUTN_INVALID,    AKA_AUTN_INVALID,   "The challenge's AUTN does not verify with the user's K and OP/OPc: " \
                                                "the network (HSS) has other keys for this user") \
     /* a source's behaviour (SPEC section 12); the frame shows the source and the count after the text */ \
@@ -176,6 +197,9 @@ sa_text_t sa_finding_text_id(sa_finding_t finding, const sa_result_t *result);
 /* The flow's verdict as it stands at this result (verdict_now) in words: what a table's hint says;
  * SA_TEXT_COUNT for an unknown verdict. */
 sa_text_t sa_verdict_text_id(const sa_result_t *result);
+
+/* The text of a Cx answer's hss_error (the plugin shows it on the answer's frame). */
+sa_text_t sa_cx_answer_text_id(const sa_cx_answer_t *answer);
 
 const char *sa_text(sa_text_t text);            /* never NULL */
 sa_finding_t sa_text_finding(sa_text_t text);

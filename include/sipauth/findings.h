@@ -44,7 +44,10 @@
     X(SEC_SERVER_MISSING,       "sec_server_missing",       PROTOCOL,      WARN, "401 to a REGISTER with Security-Client but without Security-Server") \
     X(SEC_VERIFY_MISMATCH,      "sec_verify_mismatch",      PROTOCOL,      WARN, "Retry without Security-Verify, or one that differs from the Security-Server") \
     X(RETRY_UNPROTECTED,        "retry_unprotected",        SECURITY,      WARN, "Retry sent in the clear to an unprotected port although an SA was offered") \
-    X(RETRY_IN_IPSEC,           "retry_in_ipsec",           DECRYPTION,    NOTE, "No decoded retry, but ESP from the UE with the offered SPI follows: retry protected")
+    X(RETRY_IN_IPSEC,           "retry_in_ipsec",           DECRYPTION,    NOTE, "No decoded retry, but ESP from the UE with the offered SPI follows: retry protected") \
+    X(HSS_ERROR,                "hss_error",                RESPONSE_CODE, WARN, "The HSS answered the S-CSCF's Cx request with an error") \
+    X(NO_AUTH_VECTOR,           "no_auth_vector",           SEQUENCE,      WARN, "S-CSCF challenge without a Multimedia-Auth answer in a capture with its Cx traffic") \
+    X(RESYNC_LOOP,              "resync_loop",              SEQUENCE,      ERROR, "IMS AKA resynchronisation repeated without success")
 
 typedef enum {
 #define SA_FINDING_ENUM(name, abbrev, group, severity, summary) SA_FINDING_##name,

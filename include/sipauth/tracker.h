@@ -100,6 +100,32 @@ typedef struct {
     guint32   spi;
 } sa_esp_event_t;
 
+/* One Diameter message, from its first byte (Cx: TS 29.229), and where it went. */
+typedef struct {
+    guint32       frame;
+    gint64        time_ns;
+    sa_addr_t     src;
+    sa_addr_t     dst;
+    const guint8 *data;
+    gsize         len;
+} sa_diameter_event_t;
+
+/* A Cx answer (MAA or SAA) of a frame, as the analysis reads it. */
+typedef struct {
+    guint32  command;            /* 303 Multimedia-Auth, 301 Server-Assignment */
+    guint32  request_frame;      /* its request; 0 if not in the capture */
+    guint32  answer_frame;
+    gboolean has_hss_time;
+    gint64   hss_time_ns;        /* request to answer */
+    gboolean has_result;
+    gboolean experimental;       /* the code is an Experimental-Result-Code */
+    guint32  result_code;
+    gboolean error;              /* the code says the request failed */
+    const char *user;            /* the public identity (scheme left out, lower-cased), else the private one */
+    guint32  sip_frame;          /* an error: the SIP failure to that user's REGISTER that followed; 0: none yet */
+    guint    sip_status;
+} sa_cx_answer_t;
+
 /* What a query may assume about frames not fed yet. */
 typedef enum {
     SA_VIEW_SO_FAR,   /* more frames may come (single pass): undecided outcomes stay unknown */
@@ -188,6 +214,8 @@ typedef struct {
     sa_qop_check_t qop_check;
     sa_response_check_t response_check;
     sa_credentials_t refused_credentials; /* the flow's refused (or 403) retry's credentials, for the statement */
+    gboolean     hss_verified;       /* credentials (or refused_credentials) were checked with the HSS's vector, the
+                                      * MAA's XRES or HA1, not with the credentials table */
 
     /* Who (SPEC section 12). */
     const char  *user_uri;           /* the challenged request's AOR (To URI of a REGISTER) or From URI: whose
@@ -208,6 +236,14 @@ typedef struct {
     gboolean     has_spi_c, has_spi_s;
     guint32      esp_frame;          /* challenge without a decoded retry: the first ESP from the UE with spi-s */
     gboolean     esp_null;           /* ... and the offer's ealg is null */
+
+    /* The HSS behind the challenge (SPEC section 11, Diameter Cx); frames 0 where not in the capture. */
+    guint32      mar_frame, maa_frame; /* challenge: the Multimedia-Auth that gave it its vector */
+    gboolean     has_hss_time;
+    gint64       hss_time_ns;        /* ... MAR to MAA */
+    guint32      sar_frame, saa_frame; /* result: the Server-Assignment that followed that Multimedia-Auth */
+    gboolean     has_hss_result;
+    guint32      hss_result;         /* challenge: the MAA's code; result: the SAA's */
 } sa_result_t;
 
 sa_tracker_t *sa_tracker_new(const sa_config_t *config);
@@ -222,6 +258,13 @@ sa_msg_id_t sa_tracker_feed(sa_tracker_t *tracker, const sa_event_t *event);
 /* Feeds an ESP packet (in capture order with the SIP messages); costs nothing until a Security-* header
  * was fed. */
 void sa_tracker_feed_esp(sa_tracker_t *tracker, const sa_esp_event_t *event);
+
+/* Feeds a Diameter message (in capture order with the SIP messages); only Cx Multimedia-Auth and
+ * Server-Assignment are kept, and a capture without them pays nothing. */
+void sa_tracker_feed_diameter(sa_tracker_t *tracker, const sa_diameter_event_t *event);
+
+/* The Cx answers of a frame (fed with sa_tracker_feed_diameter), at most max into out; returns how many. */
+guint sa_tracker_cx_answers(const sa_tracker_t *tracker, guint32 frame, sa_cx_answer_t *out, guint max);
 
 /* Feeds a DNS message (in capture order with the SIP messages). */
 void sa_tracker_feed_dns(sa_tracker_t *tracker, const sa_dns_event_t *event);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A short, bounded fuzzing run for CI: builds both fuzzers (fuzz_tracker: tracker records; fuzz_sipmsg:
-# raw SIP messages through the message reader into the tracker), replays each committed corpus, then
-# fuzzes each for half of the time left. Fails on any crash, sanitizer report or invariant violation.
+# A short, bounded fuzzing run for CI: builds the fuzzers (fuzz_tracker: tracker records; fuzz_sipmsg:
+# raw SIP messages through the message reader into the tracker; fuzz_diameter: Cx messages and REGISTER steps), replays each committed corpus, then
+# fuzzes each for an equal share of the time left. Fails on any crash, sanitizer report or invariant violation.
 # Usage: tests/fuzz/run_short.sh [WORK_DIR] [SECONDS] [MAX_RUNS]
 #   SECONDS bounds the whole run, build and replay included; MAX_RUNS applies to each fuzzer.
 set -euo pipefail
@@ -20,8 +20,8 @@ mkdir -p "$work"
 "$here/build.sh" "$work"
 
 # fuzzer name -> committed seed corpus
-declare -A seeds=([fuzz_tracker]=corpus [fuzz_sipmsg]=corpus_sipmsg)
-fuzzers=(fuzz_tracker fuzz_sipmsg)
+declare -A seeds=([fuzz_tracker]=corpus [fuzz_sipmsg]=corpus_sipmsg [fuzz_diameter]=corpus_diameter)
+fuzzers=(fuzz_tracker fuzz_sipmsg fuzz_diameter)
 
 replay() {
     local fuzzer=$1 corpus=$here/${seeds[$1]}

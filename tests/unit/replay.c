@@ -223,6 +223,7 @@ static const field_t fields[] = {
     FIELD(qop_check, NUMBER, FALSE),
     FIELD(response_check, NUMBER, FALSE),
     FIELD(refused_credentials, NUMBER, FALSE),
+    FIELD(hss_verified, NUMBER, FALSE),
     FIELD(user_uri, FROM_URI, FALSE),
     FIELD(user_agent, STRING, FALSE),
     FIELD(refusal, NUMBER, FALSE),
@@ -238,6 +239,14 @@ static const field_t fields[] = {
     FIELD(has_spi_s, NUMBER, FALSE),
     FIELD(esp_frame, FRAME, FALSE),
     FIELD(esp_null, NUMBER, FALSE),
+    FIELD(mar_frame, FRAME, FALSE),
+    FIELD(maa_frame, FRAME, FALSE),
+    FIELD(has_hss_time, NUMBER, FALSE),
+    FIELD(hss_time_ns, TIME, FALSE),
+    FIELD(sar_frame, FRAME, FALSE),
+    FIELD(saa_frame, FRAME, FALSE),
+    FIELD(has_hss_result, NUMBER, FALSE),
+    FIELD(hss_result, NUMBER, FALSE),
 };
 
 /* A field's value: a 32-bit number (enums and gbooleans too), the time or the findings, or a string. */
