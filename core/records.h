@@ -280,6 +280,7 @@ struct sa_attempt {
     guint      retry_digest : 1; /* the retry carried Digest credentials for this challenge */
     guint      cx_challenger : 1; /* its sender had sent Cx Multimedia-Auth requests: an S-CSCF */
     guint      secret_hss : 1;   /* its retry was checked with the HSS's vector (an MAA in the capture) */
+    guint      after_resync : 1; /* it answers a retry with auts: the new vector of an AKA resynchronisation */
     char       hop_bytes[];      /* hop.bytes */
 };
 
@@ -485,6 +486,9 @@ void sa_hss_note_challenge(sa_tracker_t *tracker, sa_attempt_t *attempt, const s
 void sa_hss_note_sip_failure(sa_tracker_t *tracker, const sa_event_t *event);
 void sa_hss_fill(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_t *result);
 gboolean sa_hss_secret(const sa_tracker_t *tracker, const sa_secret_query_t *query, sa_secret_t *secret);
+
+/* Retries with auts in attempt's flow before attempt's own retry (a bounded walk). */
+guint sa_resyncs_before(const sa_attempt_t *attempt);
 
 void sa_note_frame(sa_tracker_t *tracker, guint32 frame, sa_msg_id_t id);
 /* Records that a bound applied to message id, and asks whether one did. */

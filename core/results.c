@@ -62,7 +62,7 @@ sa_attempt_outcome(const sa_attempt_t *attempt, sa_view_t view)
 gboolean
 sa_attempt_is_refresh(const sa_attempt_t *attempt)
 {
-    return attempt->stale || attempt->stale_by_reason;
+    return attempt->stale || attempt->stale_by_reason || attempt->after_resync;
 }
 
 /* A retry later than the slow-retry preference: its delay, and what the UA did on DNS meanwhile. */
@@ -162,8 +162,8 @@ fill_challenge(const sa_tracker_t *tracker, sa_result_t *result, const sa_attemp
  * sequence numbers right (TS 33.102 6.3.5), a second one is a loop. The walk is bounded: a flow's attempts
  * are few, a hostile one's are cut. */
 #define SA_RESYNC_WALK_MAX 64
-static guint
-resyncs_before(const sa_attempt_t *attempt)
+guint
+sa_resyncs_before(const sa_attempt_t *attempt)
 {
     guint count = 0, steps = 0;
     for (const sa_attempt_t *a = attempt->flow->first; a && a != attempt && steps < SA_RESYNC_WALK_MAX; steps++) {
@@ -201,7 +201,7 @@ fill_retry(const sa_tracker_t *tracker, sa_result_t *result, const sa_txn_t *ret
         result->findings |= SA_FINDING_BIT(SA_FINDING_CORRECT_CREDENTIALS_REFUSED);
     result->result_reason = retry->final_frame ? attempt->result_reason : NULL;
     fill_slow_retry(tracker, attempt, result);
-    if ((retry->retry_findings & SA_FINDING_BIT(SA_FINDING_AKA_RESYNC)) && resyncs_before(attempt) == 1)
+    if ((retry->retry_findings & SA_FINDING_BIT(SA_FINDING_AKA_RESYNC)) && sa_resyncs_before(attempt) == 1)
         result->findings |= SA_FINDING_BIT(SA_FINDING_RESYNC_LOOP);
     result->flow_state = SA_OUTCOME_RETRY_UNANSWERED;
     if (view == SA_VIEW_FINAL && retry->final_frame == 0)

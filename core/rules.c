@@ -527,12 +527,17 @@ open_attempt(sa_tracker_t *tracker, sa_txn_t *txn, const sa_event_t *event)
 
     if ((txn->answers || txn->has_credentials) && !attempt->stale && reason_says_nonce_refresh(event->reason))
         attempt->stale_by_reason = 1;
+    /* The challenge after an auts retry brings the HSS's new vector (TS 33.203 6.1.2): a refresh, not a
+     * refusal; a second resynchronisation is resync_loop. */
+    if (txn->answers && (txn->retry_findings & SA_FINDING_BIT(SA_FINDING_AKA_RESYNC)))
+        attempt->after_resync = 1;
     gboolean refresh = sa_attempt_is_refresh(attempt);
     if (!refresh && flow->nonstale_challenges < SA_FLOW_COUNT_MAX)
         flow->nonstale_challenges++;
     if (txn->answers || txn->has_credentials) {
         if (refresh) {
-            attempt->findings |= SA_FINDING_BIT(SA_FINDING_STALE_NONCE);
+            if (!attempt->after_resync)
+                attempt->findings |= SA_FINDING_BIT(SA_FINDING_STALE_NONCE);
             flow->refreshes += flow->refreshes < 127u;
         } else if (txn->answers && challenges_answered_realm(attempt, txn->answers)) {
             attempt->findings |= SA_FINDING_BIT(SA_FINDING_RETRY_CHALLENGED);

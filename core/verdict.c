@@ -134,6 +134,10 @@ sa_fill_verdict(const sa_tracker_t *tracker, const sa_flow_t *flow, sa_view_t vi
         return;
     result->statement = result->verdict == SA_VERDICT_UNKNOWN ? gravest_of(result->findings)
                                                               : statement_of(result->verdict);
+    /* A flow that ended unaccepted after resynchronising twice failed on the AKA sequence numbers: that is what
+     * its challenges state. Only flows whose last challenge followed an auts retry walk their attempts. */
+    if (!accepted && result->verdict != SA_VERDICT_UNKNOWN && last->after_resync && sa_resyncs_before(last) >= 2)
+        result->statement = SA_FINDING_RESYNC_LOOP;
     /* A retry inside IPsec is no missing retry. */
     if (result->verdict == SA_VERDICT_RETRY_PROTECTED)
         result->findings &= ~SA_FINDING_BIT(SA_FINDING_MISSING_RETRY);

@@ -30,7 +30,8 @@ import sys
 # table (tests/lab/credentials), from the password the scenario gave the client and the one the table
 # holds: "correct" (the client sent the table's password or AKA keys), "wrong" (`wrong-password`),
 # "cannot check" (an AKA resynchronisation: auts and no RES); None when there is no retry. A retry that
-# carries auts is marked with a fifth element "auts".
+# carries auts is marked with a fifth element "auts": the challenge after it brings the HSS's new vector, a
+# refresh (like stale=true, without stale_nonce), not a refusal.
 # The lab's UAs answer every INVITE challenge with an ACK, send the right credentials header,
 # increment CSeq, echo the last nonce and realm: findings about those must stay at zero.
 REG, INV = "REGISTER", "INVITE"
@@ -91,15 +92,25 @@ def read_counts(directory):
     return {k: int(v) for k, v in zip(rows[0], rows[-1]) if v.strip().isdigit()}
 
 
+def refreshed(attempt):
+    """Whether the challenge after this attempt's retry refreshed the nonce (stale=true, or a resync's vector)."""
+    return attempt[2] == "stale" or (attempt[2] == "challenged" and "auts" in attempt[4:])
+
+
+def nonstale_challenges(attempts):
+    """The flow's challenges that did not refresh the nonce of the retry before them: what makes a loop."""
+    return sum(1 for i in range(len(attempts)) if i == 0 or not refreshed(attempts[i - 1]))
+
+
 def flow_verdict(attempts):
     """SPEC section 9: the verdict of one flow of a design, from how its last attempt ended and what came before."""
     whats = [a[2] for a in attempts]
-    refusals = sum(1 for w in whats[:-1] if w == "challenged")
-    refreshes = sum(1 for w in whats[:-1] if w == "stale")
+    refusals = sum(1 for a in attempts[:-1] if a[2] == "challenged" and not refreshed(a))
+    refreshes = sum(1 for a in attempts[:-1] if refreshed(a))
     last = whats[-1]
     if last == "accepted":
         return "accepted after refusal" if refusals else "accepted after nonce refresh" if refreshes else "accepted"
-    if sum(1 for w in whats if w != "stale") >= LOOP_THRESHOLD:
+    if nonstale_challenges(attempts) >= LOOP_THRESHOLD:
         return "challenge loop"
     if last == "no retry":
         return "refused" if len(whats) > 1 and whats[-2] == "challenged" else "no retry"
@@ -116,7 +127,7 @@ def challenge_experts(attempts, verdict):
     for i, attempt in enumerate(attempts):
         what = attempt[2]
         names = set()
-        if i > 0 and attempts[i - 1][2] == "challenged":
+        if i > 0 and attempts[i - 1][2] == "challenged" and not refreshed(attempts[i - 1]):
             names.add("retry_challenged")
         if i > 0 and attempts[i - 1][2] == "stale":
             names.add("stale_nonce")
@@ -143,7 +154,7 @@ def summarise(groups):
         for names in challenge_experts(attempts, verdict):
             for name in names:
                 experts[name] += calls
-        if sum(1 for a in attempts if a[2] != "stale") >= LOOP_THRESHOLD:
+        if nonstale_challenges(attempts) >= LOOP_THRESHOLD:
             loops += calls
         for attempt in attempts:
             method, code, what = attempt[:3]
