@@ -355,6 +355,11 @@ feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diam
     add_answer(hss, event, msg, request, user);
 
     if (msg->command == SA_CX_MULTIMEDIA_AUTH) {
+        /* The same MAA seen again (a second capture point, a retransmission): the first copy keeps its vectors. */
+        for (guint i = 0; i < msg->n_items; i++)
+            if (msg->items[i].authenticate.len >= RAND_LEN + AUTN_LEN
+                    && g_hash_table_contains(hss->vectors, msg->items[i].authenticate.ptr))
+                return;
         cx_auth_t *auth = owned_new(hss, sizeof *auth);
         if (auth == NULL)
             return;

@@ -342,6 +342,7 @@ test_flow_ok(gboolean wrong)
     sip(&t, 0.0, "REGISTER", 0, 1, NULL, NULL);
     guint32 mar = cx(&t, 0.01, message(303, TRUE, 10, request_avps(IMPU, NULL, 0)), TRUE);
     guint32 maa = cx(&t, 0.03, message(303, FALSE, 10, maa_avps(v.rand_autn, v.xres, 8, 0)), FALSE);
+    cx(&t, 0.035, message(303, FALSE, 10, maa_avps(v.rand_autn, v.xres, 8, 0)), FALSE);   /* a copy */
     guint32 challenge = sip(&t, 0.04, NULL, 401, 1, v.www, NULL);
     guint8 other[8] = { 9, 9, 9, 9, 9, 9, 9, 9 };
     char *auth = authorization(&v, wrong ? other : v.xres, NULL);
