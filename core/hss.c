@@ -27,6 +27,7 @@ typedef struct {
     guint32  mar_frame, maa_frame;
     guint32  result;
     guint    has_result : 1, experimental : 1, has_mar : 1;
+    guint    unreadable : 1;     /* its items gave no vector (malformed, absurd): its user's challenge cannot link */
     cx_sar_t *sar;
 } cx_auth_t;
 
@@ -254,17 +255,17 @@ span_is(sa_span_t span, const char *literal)
 }
 
 /* An item's AKA vector: RAND||AUTN (server data may follow), and XRES of a length RFC 3310 allows. */
-static void
+static gboolean
 keep_aka_vector(sa_hss_state_t *hss, const sa_cx_auth_item_t *item, cx_auth_t *auth)
 {
-    if (item->authenticate.len < RAND_LEN + AUTN_LEN || item->authorization.len < 4
-            || item->authorization.len > XRES_MAX)
-        return;
+    if (item->authenticate.len < RAND_LEN + AUTN_LEN || item->authenticate.len > SA_DIAMETER_AUTH_MAX
+            || item->authorization.len < 4 || item->authorization.len > XRES_MAX)
+        return FALSE;
     cx_vector_t *vector = g_hash_table_lookup(hss->vectors, item->authenticate.ptr);
     if (vector == NULL) {
         vector = owned_new(hss, sizeof *vector);
         if (vector == NULL)
-            return;
+            return FALSE;
         memcpy(vector->rand, item->authenticate.ptr, RAND_LEN);
         g_hash_table_insert(hss->vectors, vector->rand, vector);
     }
@@ -277,6 +278,7 @@ keep_aka_vector(sa_hss_state_t *hss, const sa_cx_auth_item_t *item, cx_auth_t *a
         memcpy(vector->ik, item->integrity_key.ptr, KEY_LEN);
     }
     vector->auth = auth;
+    return TRUE;
 }
 
 static gboolean
@@ -288,27 +290,28 @@ is_hex(sa_span_t span)
     return TRUE;
 }
 
-static void
+static gboolean
 keep_digest_vector(sa_hss_state_t *hss, const sa_cx_auth_item_t *item, cx_auth_t *auth, const char *private_user)
 {
     if (item->digest_realm.ptr == NULL || item->digest_ha1.len == 0 || item->digest_ha1.len > HA1_MAX
             || !is_hex(item->digest_ha1))
-        return;
+        return FALSE;
     if (auth->user)
         g_hash_table_insert(hss->digest_by_public, (gpointer)user_realm_key(hss, auth->user, item->digest_realm), auth);
     if (private_user == NULL)
-        return;
+        return TRUE;
     const char *key = user_realm_key(hss, private_user, item->digest_realm);
     cx_digest_t *digest = g_hash_table_lookup(hss->digest_by_private, key);
     if (digest == NULL) {
         digest = owned_new(hss, sizeof *digest);
         if (digest == NULL)
-            return;
+            return TRUE;
         g_hash_table_insert(hss->digest_by_private, (gpointer)key, digest);
     }
     memset(digest->ha1, 0, sizeof digest->ha1);
     memcpy(digest->ha1, item->digest_ha1.ptr, item->digest_ha1.len);
     digest->auth = auth;
+    return TRUE;
 }
 
 static void
@@ -375,13 +378,15 @@ feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diam
             auth->mar_time = request->time;
         }
         const char *private_user = intern_user(hss, msg->user_name);
+        gboolean kept = FALSE;
         for (guint i = 0; i < msg->n_items; i++) {
             const sa_cx_auth_item_t *item = &msg->items[i];
             if (item->digest_ha1.ptr || span_is(item->scheme, "SIP Digest"))
-                keep_digest_vector(hss, item, auth, private_user);
+                kept = keep_digest_vector(hss, item, auth, private_user) || kept;
             else
-                keep_aka_vector(hss, item, auth);
+                kept = keep_aka_vector(hss, item, auth) || kept;
         }
+        auth->unreadable = !kept && (msg->malformed || msg->items_seen > 0);
         if (user)
             g_hash_table_insert(hss->latest_by_user, (gpointer)user, auth);
         return;
@@ -560,6 +565,19 @@ fill_auth(const cx_auth_t *auth, sa_result_t *result)
     result->hss_result = auth->result;
 }
 
+/* Whether the latest MAA of the challenge's user came, but with items that gave no vector: the challenge
+ * cannot link, and that is no missing vector (the MAA frame is Wireshark's to call malformed). */
+static gboolean
+user_vector_unreadable(const sa_hss_state_t *hss, const sa_result_t *result)
+{
+    if (result->user_uri == NULL)
+        return FALSE;
+    char buf[MAX_USER_KEY + 1];
+    user_key(result->user_uri, strlen(result->user_uri), buf, sizeof buf);
+    const cx_auth_t *auth = g_hash_table_lookup(hss->latest_by_user, buf);
+    return auth && auth->unreadable;
+}
+
 void
 sa_hss_fill(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_t *result)
 {
@@ -570,7 +588,7 @@ sa_hss_fill(const sa_tracker_t *tracker, const sa_attempt_t *attempt, sa_result_
         const cx_auth_t *auth = auth_of(hss, attempt);
         if (auth)
             fill_auth(auth, result);
-        else if (attempt->cx_challenger && result->role == SA_ROLE_CHALLENGE)
+        else if (attempt->cx_challenger && result->role == SA_ROLE_CHALLENGE && !user_vector_unreadable(hss, result))
             result->findings |= SA_FINDING_BIT(SA_FINDING_NO_AUTH_VECTOR);
         break;
     }

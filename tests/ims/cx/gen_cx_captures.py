@@ -223,7 +223,8 @@ class Flow:
         fr, fa = self.exchange(t, CMD_MAR, req, ans, delay)
         self.facts["maa"].append(dict(mar=fr, maa=fa, user=user.impu, result=result, time=delay))
         if result >= 3000:
-            self.facts["cx_errors"].append(dict(frame=fa, result=result))
+            self.facts["cx_errors"].append(dict(frame=fa, result=result, fields=dict(mar_frame=fr, maa_frame=fa,
+                                                                                     hss_time=delay)))
         return fr, fa
 
     def sar(self, t, user, result=2001, experimental=False, delay=0.006):
@@ -234,7 +235,8 @@ class Flow:
         fr, fa = self.exchange(t, CMD_SAR, req, ans, delay)
         self.facts["sar"].append(dict(sar=fr, saa=fa, user=user.impu, result=result))
         if result >= 3000:
-            self.facts["cx_errors"].append(dict(frame=fa, result=result))
+            self.facts["cx_errors"].append(dict(frame=fa, result=result, fields=dict(sar_frame=fr, saa_frame=fa,
+                                                                                     hss_time=delay)))
         return fr, fa
 
 
@@ -536,8 +538,10 @@ def cx_answers(f, base):
         if c["maa"] is not None:
             m = f.facts["maa"][c["maa"]]
             d.update(mar_frame=m["mar"], maa_frame=m["maa"], hss_time=round(m["time"], 6), hss_result=m["result"])
-        elif f.facts["maa"] and f.facts["maa"][0]["mar"] < c["frame"]:
-            d["experts"].append("no_auth_vector")   # an S-CSCF that sent a MAR earlier in the file
+        elif f.facts["maa"] and f.facts["maa"][0]["mar"] < c["frame"] and not c.get("bad"):
+            # an S-CSCF that sent a MAR earlier in the file; a user whose MAA's item is broken has no missing
+            # vector, only an unreadable one
+            d["experts"].append("no_auth_vector")
     for r in f.facts["results"]:
         if r["maa"] is None:
             continue
@@ -554,11 +558,11 @@ def cx_answers(f, base):
             d["experts"].append("credentials_correct")
         elif r["credentials"] == "wrong":
             d["experts"].append("wrong_credentials")
-        if r.get("auts") == 2:
-            d["experts"].append("resync_loop")
+        if r.get("auts") == 2 and "resync_loop" not in d["experts"]:
+            d["experts"].append("resync_loop")   # SIP alone shows it: the baseline may carry it already
     for e in f.facts["cx_errors"]:
         d = frame(e["frame"])
-        d.update(hss_result=e["result"])
+        d.update(hss_result=e["result"], **e["fields"])   # the answer's own exchange, to go to its request
         d["experts"].append("hss_error")
     for d in out.values():
         d["experts"].sort()
@@ -587,7 +591,8 @@ def record(wrapper, plugin, out_dir, flows):
         path = os.path.join(out_dir, f.name + ".pcap")
         baseline[f.name + ".pcap"] = {}
         for mode in ("two-pass", "single-pass"):
-            got = shown(wrapper, plugin, path, MODE_ARGS[mode])
+            # Without Cx: the Cx fields and findings are added by the rules above, never copied from the plugin.
+            got = shown(wrapper, plugin, path, MODE_ARGS[mode] + ["-o", "sipauth.diameter:FALSE"])
             baseline[f.name + ".pcap"][mode] = {
                 k: {n: v[n] for n in ("role", "verdict", "credentials", "experts") if n in v} for k, v in got.items()}
     with open(BASELINE, "w", encoding="utf-8") as fh:
