@@ -6,7 +6,7 @@
 # Needs: wireshark-qt (4.x), xvfb, xdotool, imagemagick, python3.
 # Writes docs/screenshot-details.png, -expert.png, -stats.png, -problems.png, -problems-menu.png,
 # -problems-action.png, -credentials.png, -flowgraph.png, -profile.png, -conversation-filter.png,
-# -registrations.png and -sources.png.
+# -registrations.png, -sources.png and -hss-error.png.
 #
 # What Wireshark 4.0 needs under Xvfb with no window manager:
 # - the plugin set of the tests (tests/tools/plugin-set.sh): a private mirror of the global plugin
@@ -55,7 +55,8 @@ home=$work/home
 conf=$home/.config/wireshark
 mkdir -p "$conf" "$work/xdg" "$work/in"
 cp "$repo/pcaps/invite-407-loop.pcap" "$repo/pcaps/lab/register_wrong_then_right.pcap" "$repo/pcaps/cred-verify-md5.pcap" \
-   "$repo/pcaps/cred-refused.pcap" "$repo/pcaps/lab/brute_force.pcap" "$work/in/"
+   "$repo/pcaps/cred-refused.pcap" "$repo/pcaps/lab/brute_force.pcap" "$repo/pcaps/ims/cx-user-unknown-tcp.pcap" \
+   "$work/in/"
 # The credentials table of the lab's alice (Protocols > SIPAUTH > Credentials), for the verified retry.
 printf '"alice","sipauth.lab","alice-secret","","","","",""\n' > "$conf/sipauth_credentials"
 # And the rows of the credentials capture's e2e case, for the Flow Graph's verdicts.
@@ -153,14 +154,15 @@ shoot_table() {
 }
 
 # Opens capture $2 (of $work/in) on frame $3, expands its SIPAUTH tree and the verdict under it, saves the
-# main window as docs/$1, and quits.
+# main window as docs/$1, and quits. With $4 = leaf the tree's first field has nothing under it (a frame
+# without a verdict): Right on it would scroll the pane sideways.
 shoot_verdict() {
     launch "${2%.pcap}" -r "$work/in/$2" -g "$3"
     click 300 353        # first row of the details pane (the frame), given the layout of recent
     key End              # the last top-level item: the SIPAUTH tree, added by the post-dissector
     key Right            # expand it
     key Down             # select its first field, the verdict, so that the tree's colour shows
-    key Right            # expand the verdict: its statement and the details (expert infos) under it
+    [ "${4:-}" = leaf ] || key Right   # expand the verdict: its statement and the details (expert infos) under it
     shot root "$1" "${width}x700+0+0"
     quit
 }
@@ -228,3 +230,8 @@ quit
 
 shoot_table 'SIP Authentication Registrations' screenshot-registrations.png brute_force.pcap sipauth,registrations
 shoot_table 'SIP Authentication Sources' screenshot-sources.png brute_force.pcap sipauth,sources
+
+# ---- 10. the HSS behind a REGISTER: the S-CSCF's MAA refusing the user (DIAMETER_ERROR_USER_UNKNOWN), its
+# MAR, the HSS time and the 403 it became
+
+shoot_verdict screenshot-hss-error.png cx-user-unknown-tcp.pcap 6 leaf
