@@ -11,22 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
+
 #define MAX_RECORDS 400
-
-typedef struct {
-    const uint8_t *data;
-    size_t size;
-} input_t;
-
-static uint8_t
-take(input_t *in)
-{
-    if (in->size == 0)
-        return 0;
-    uint8_t byte = *in->data++;
-    in->size--;
-    return byte;
-}
 
 static void
 check(int ok, const char *what)

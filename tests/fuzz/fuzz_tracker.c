@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
+
 /*
  * Input layout: one config byte, then records until the bytes run out. Each record starts with
  * an opcode byte (request or response, which optional parts follow) and picks its values from
@@ -17,21 +19,6 @@
 #define MAX_LIST     4
 #define STRING_SLOTS 64
 #define STRING_SIZE  300
-
-typedef struct {
-    const uint8_t *data;
-    size_t size;
-} input_t;
-
-static uint8_t
-take(input_t *in)
-{
-    if (in->size == 0)
-        return 0;
-    uint8_t byte = *in->data++;
-    in->size--;
-    return byte;
-}
 
 /* Strings built for one event; they are freed (overwritten) before the next one, as the SIP tree would be. */
 typedef struct {

@@ -13,34 +13,23 @@ Usage: check_cx_captures.py WRAPPER PLUGIN [PCAPS_DIR]
 """
 import json
 import os
-import re
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "ims"))
 from run_e2e import expert_token  # noqa: E402  (the e2e tests' reading of an expert info)
+from sipauth_trees import names, sipauth_trees  # noqa: E402
 
 CX_FIELDS = ("mar_frame", "maa_frame", "hss_time", "sar_frame", "saa_frame", "hss_result")
 CX_FINDINGS = ("hss_error", "no_auth_vector", "resync_loop")
 # The findings the MAA's XRES/HA1 brings to a retry; with the Cx ones, what a build without Cx cannot show.
 CX_EXPERTS = CX_FINDINGS + ("credentials_correct", "wrong_credentials")
 MODES = {"two-pass": ["-2"], "single-pass": [], "no-diameter": ["-2", "-o", "sipauth.diameter:FALSE"]}
-
-
-def names(path, block, pattern):
-    with open(os.path.join(ROOT, "include", "sipauth", path), encoding="utf-8") as f:
-        text = f.read()
-    text = text[text.index("#define " + block):]
-    text = text[:text.index("\n\n")]
-    return {m.group(1): m.group(2) for m in re.finditer(pattern, text)}
-
-
-ROLES = names("vocabulary.h", "SA_ROLES", r'X\(\w+,\s*(\d+),\s*"([^"]+)"\)')
-VERDICTS = names("vocabulary.h", "SA_VERDICTS", r'X\(\w+,\s*(\d+),\s*"([^"]+)"\)')
-CREDENTIALS = names("verify.h", "SA_CREDENTIALS", r'X\(\w+,\s*(\d+),\s*"([^"]+)"\)')
+ROLES = names("vocabulary.h", "SA_ROLES")
+VERDICTS = names("vocabulary.h", "SA_VERDICTS")
+CREDENTIALS = names("verify.h", "SA_CREDENTIALS")
 
 
 def token(expert):
@@ -50,41 +39,27 @@ def token(expert):
 
 
 def shown(wrapper, plugin, path, args):
-    """{frame: values} of every frame with a SIPAUTH tree."""
-    run = subprocess.run([wrapper, plugin, "-n", "-r", path, "-T", "pdml"] + args, capture_output=True, text=True,
-                         timeout=300)
-    if run.returncode != 0:
-        raise RuntimeError("tshark exited %d: %s" % (run.returncode, run.stderr.strip()[-300:]))
-    if "Dissector bug" in run.stdout + run.stderr:
-        raise RuntimeError("dissector bug")
+    """{frame: values} of every frame with a SIPAUTH tree (a frame's trees read as one)."""
     out = {}
-    for packet in ET.fromstring(run.stdout).iter("packet"):
-        frame = None
-        for field in packet.iter("field"):
-            if field.get("name") == "frame.number":
-                frame = field.get("show")
-                break
-        for proto in packet.iter("proto"):
-            if proto.get("name") != "sipauth":
-                continue
-            values = out.setdefault(frame, {"experts": []})
-            for field in proto.iter("field"):
-                name = field.get("name", "")
-                short = name[len("sipauth."):]
-                show = field.get("show", "")
-                if name == "sipauth.role":
-                    values["role"] = ROLES.get(show, show)
-                elif name == "sipauth.verdict":
-                    values["verdict"] = VERDICTS.get(show, show)
-                elif name == "sipauth.credentials":
-                    values["credentials"] = CREDENTIALS.get(show, show)
-                elif short == "hss_time":
-                    values[short] = float(show.split()[0])
-                elif short in CX_FIELDS:
-                    values[short] = int(show) if show.isdigit() else show
-                elif name == "_ws.expert":
-                    values["experts"].append(token(field))
-            values["experts"].sort()
+    for frame, fields in sipauth_trees(wrapper, plugin, path, args):
+        values = out.setdefault(frame, {"experts": []})
+        for field in fields:
+            name = field.get("name", "")
+            short = name[len("sipauth."):]
+            show = field.get("show", "")
+            if name == "sipauth.role":
+                values["role"] = ROLES.get(show, show)
+            elif name == "sipauth.verdict":
+                values["verdict"] = VERDICTS.get(show, show)
+            elif name == "sipauth.credentials":
+                values["credentials"] = CREDENTIALS.get(show, show)
+            elif short == "hss_time":
+                values[short] = float(show.split()[0])
+            elif short in CX_FIELDS:
+                values[short] = int(show) if show.isdigit() else show
+            elif name == "_ws.expert":
+                values["experts"].append(token(field))
+        values["experts"].sort()
     return out
 
 

@@ -9,65 +9,42 @@ Usage: check_sec_captures.py WRAPPER PLUGIN [PCAPS_DIR]
 """
 import json
 import os
-import re
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "ims"))
 from run_e2e import expert_token  # noqa: E402  (the e2e tests' reading of an expert info)
+from sipauth_trees import names, sipauth_trees  # noqa: E402
 
 FIELDS = ("sec_mechanism", "spi_c", "spi_s", "port_c", "port_s", "esp_frame", "retry_frame", "result_frame")
 MODES = {"two-pass": ["-2"], "single-pass": [],
          "esp-heuristic": ["-2", "-o", "esp.enable_null_encryption_decode_heuristic:TRUE"]}
 
 
-def names(block):
-    """{value: name} of a vocabulary.h X-list."""
-    with open(os.path.join(ROOT, "include", "sipauth", "vocabulary.h"), encoding="utf-8") as f:
-        text = f.read()
-    text = text[text.index("#define " + block):]
-    text = text[:text.index("\n\n")]
-    return {m.group(1): m.group(2) for m in re.finditer(r'X\(\w+,\s*(\d+),\s*"([^"]+)"\)', text)}
-
-
-ROLES, VERDICTS = names("SA_ROLES"), names("SA_VERDICTS")
+ROLES, VERDICTS = names("vocabulary.h", "SA_ROLES"), names("vocabulary.h", "SA_VERDICTS")
 
 
 def shown(wrapper, plugin, path, args):
-    run = subprocess.run([wrapper, plugin, "-n", "-r", path, "-T", "pdml"] + args, capture_output=True, text=True,
-                         timeout=300)
-    if run.returncode != 0:
-        raise RuntimeError("tshark exited %d: %s" % (run.returncode, run.stderr))
-    if "Dissector bug" in run.stdout + run.stderr:
-        raise RuntimeError("dissector bug")
+    """{frame: values} of every frame with a SIPAUTH tree (a frame's last tree)."""
     out = {}
-    for packet in ET.fromstring(run.stdout).iter("packet"):
-        frame = None
-        for field in packet.iter("field"):
-            if field.get("name") == "frame.number":
-                frame = field.get("show")
-                break
-        for proto in packet.iter("proto"):
-            if proto.get("name") != "sipauth":
-                continue
-            values = {"experts": []}
-            for field in proto.iter("field"):
-                name = field.get("name", "")
-                short = name[len("sipauth."):]
-                if name == "sipauth.role":
-                    values["role"] = ROLES.get(field.get("show"), field.get("show"))
-                elif name == "sipauth.verdict":
-                    values["verdict"] = VERDICTS.get(field.get("show"), field.get("show"))
-                elif short in FIELDS:
-                    show = field.get("show")
-                    values[short] = int(show) if show.isdigit() else show
-                elif name == "_ws.expert":
-                    values["experts"].append(expert_token(field))
-            values["experts"].sort()
-            out[frame] = values
+    for frame, fields in sipauth_trees(wrapper, plugin, path, args):
+        values = {"experts": []}
+        for field in fields:
+            name = field.get("name", "")
+            short = name[len("sipauth."):]
+            show = field.get("show", "")
+            if name == "sipauth.role":
+                values["role"] = ROLES.get(show, show)
+            elif name == "sipauth.verdict":
+                values["verdict"] = VERDICTS.get(show, show)
+            elif short in FIELDS:
+                values[short] = int(show) if show.isdigit() else show
+            elif name == "_ws.expert":
+                values["experts"].append(expert_token(field))
+        values["experts"].sort()
+        out[frame] = values
     return out
 
 
