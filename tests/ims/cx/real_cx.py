@@ -24,7 +24,8 @@ so a changed capture fails here rather than in the plugin's checks. Then, with t
 mar_frame, maa_frame, hss_time (MAR to MAA) and hss_result 2001; every 200 copy shows sar_frame, saa_frame and
 hss_result 2001; every decoded retry shows credentials 1 (correct); no hss_error, no_auth_vector, resync_loop,
 wrong or refused-correct credentials anywhere. In two passes and in one (the MAA precedes the 401 and the SAR the
-200). With -o sipauth.diameter:FALSE: no Cx field anywhere and every retry "not checked" (3).
+200). With -o sipauth.diameter:FALSE: no Cx field anywhere and every retry "not checked" (3). The MAA's XRES, CK and
+IK (hex of either case, base64) are in no SIPAUTH text and no Info column.
 
 Usage: real_cx.py WRAPPER PLUGIN CAPTURES_DIR (exit 77: the captures are not there)
 """
@@ -33,6 +34,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 from tshark_tables import Checks  # noqa: E402
@@ -111,7 +113,8 @@ def check_plain(c, wrapper, cap, path):
                 ["frame.number", "frame.time_relative", "diameter.cmd.code", "diameter.flags.request",
                  "diameter.answer_to", "diameter.Result-Code", "diameter.Experimental-Result-Code",
                  "diameter.Public-Identity", "diameter.User-Name", "diameter.3GPP-SIP-Authenticate",
-                 "diameter.3GPP-SIP-Authorization", "_ws.malformed"],
+                 "diameter.3GPP-SIP-Authorization", "diameter.Confidentiality-Key", "diameter.Integrity-Key",
+                 "_ws.malformed"],
                 "diameter.applicationId == 16777216 && (diameter.cmd.code == 303 || diameter.cmd.code == 301)")
     by_frame = {int(r["frame.number"]): r for r in cx}
 
@@ -131,6 +134,9 @@ def check_plain(c, wrapper, cap, path):
     if got != want:
         return
     maa, sar, saa = by_frame[cap["maa"]], by_frame[cap["sar"]], by_frame[cap["saa"]]
+    # What the plugin keeps to verify and must never show (SPEC: never show a secret).
+    cap["secrets"] = {"XRES": maa["diameter.3GPP-SIP-Authorization"], "CK": maa["diameter.Confidentiality-Key"],
+                      "IK": maa["diameter.Integrity-Key"]}
     c.check(base64.b64encode(bytes.fromhex(maa["diameter.3GPP-SIP-Authenticate"])).decode() == cap["nonce"],
             "%s: plain: base64(MAA %d's 3GPP-SIP-Authenticate) is the 401's nonce" % (name, cap["maa"]),
             "SIP-Authenticate %s" % maa["diameter.3GPP-SIP-Authenticate"])
@@ -267,6 +273,30 @@ def check_plugin(c, wrapper, plugin, cap, path, mode, args, esp):
         c.check(not bad, "%s: every flow accepted (verdict 1)" % name, "not on frames %s" % bad)
 
 
+def check_no_secret(c, wrapper, plugin, cap, path, esp):
+    """The MAA's XRES, CK and IK are in no SIPAUTH tree text, expert info or Info column, in hex of either case
+    or in base64."""
+    secrets = {k: v for k, v in cap.get("secrets", {}).items() if v}
+    name = "%s%s" % (cap["name"], " +esp-heuristic" if esp else "")
+    if not c.check(set(secrets) == {"XRES", "CK", "IK"}, "%s: plain tshark shows the MAA's XRES, CK and IK" % name,
+                   "got %s" % sorted(secrets)):
+        return
+    args = ["-n", "-2", "-r", path] + (HEURISTIC if esp else [])
+    pdml = subprocess.run([wrapper, plugin] + args + ["-T", "pdml"], capture_output=True, text=True, timeout=600)
+    info = subprocess.run([wrapper, plugin] + args + ["-T", "fields", "-e", "_ws.col.Info"], capture_output=True,
+                          text=True, timeout=600)
+    for run in (pdml, info):
+        if run.returncode != 0:
+            raise RuntimeError("tshark exited %d: %s" % (run.returncode, run.stderr.strip()[-300:]))
+    shown = [f.get(a, "") for proto in ET.fromstring(pdml.stdout).iter("proto") if proto.get("name") == "sipauth"
+             for f in proto.iter("field") for a in ("show", "showname")]
+    text = "\n".join(shown + info.stdout.splitlines())
+    forms = {k: {v.lower(), v.upper(), base64.b64encode(bytes.fromhex(v)).decode()} for k, v in secrets.items()}
+    found = sorted(k for k, vs in forms.items() if any(v in text for v in vs))
+    c.check(shown and not found, "%s: no SIPAUTH text shows the MAA's XRES, CK or IK (%d texts read)"
+            % (name, len(shown)), "shown: %s" % found)
+
+
 def missing_fields(wrapper, plugin):
     run = subprocess.run([wrapper, plugin, "-G", "fields"], capture_output=True, text=True, timeout=300)
     have = {line.split("\t")[2] for line in run.stdout.splitlines() if line.startswith("F\t")}
@@ -295,6 +325,8 @@ def main():
                 if esp is False and cap["esp"] and mode != "two-pass":
                     continue  # without the heuristic the UE leg is hidden; once is enough
                 check_plugin(c, wrapper, plugin, cap, path, mode, args, esp)
+        for esp in esp_variants:
+            check_no_secret(c, wrapper, plugin, cap, path, esp)
     return c.summary()
 
 
