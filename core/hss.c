@@ -76,14 +76,16 @@ typedef struct {
 
 struct sa_hss_state {
     GStringChunk *strings;
-    GPtrArray  *owned;           /* every record, freed (vectors wiped) with the state */
+    sa_arena_t *records;         /* every record, freed (vectors wiped) with the state */
+    guint       n_records;
     GHashTable *vectors;         /* RAND -> cx_vector_t */
     GHashTable *digest_by_private; /* "private\nrealm" -> cx_digest_t, the latest */
     GHashTable *digest_by_public;  /* "public\nrealm" -> cx_auth_t, the latest */
     GHashTable *latest_by_user;  /* user key -> cx_auth_t, the latest MAA: where the next SAR belongs */
     GHashTable *requests;        /* cx_request_t by identifiers */
     GHashTable *digest_links;    /* sa_attempt_t -> cx_auth_t: digest challenges, linked when they come */
-    GArray     *answers;         /* cx_answer_t, in frame order */
+    GArray     *answers;         /* cx_answer_t with an error, in frame order: what the answer frames show */
+    GPtrArray  *spare;           /* answered requests' records, for the next requests */
     guint       awaiting;        /* answers with awaiting_sip */
     cx_source_t sources[MAX_CX_SOURCES]; /* who sent Multimedia-Auth requests: the S-CSCFs */
     guint       n_sources;
@@ -122,7 +124,7 @@ hss_state(sa_tracker_t *tracker)
     if (tracker->hss == NULL) {
         sa_hss_state_t *hss = g_new0(sa_hss_state_t, 1);
         hss->strings = g_string_chunk_new(4096);
-        hss->owned = g_ptr_array_new();
+        hss->records = sa_arena_new();
         hss->vectors = g_hash_table_new(rand_hash, rand_equal);
         hss->digest_by_private = g_hash_table_new(g_str_hash, g_str_equal);
         hss->digest_by_public = g_hash_table_new(g_str_hash, g_str_equal);
@@ -130,19 +132,19 @@ hss_state(sa_tracker_t *tracker)
         hss->requests = g_hash_table_new(request_hash, request_equal);
         hss->digest_links = g_hash_table_new(g_direct_hash, g_direct_equal);
         hss->answers = g_array_new(FALSE, FALSE, sizeof(cx_answer_t));
+        hss->spare = g_ptr_array_new();
         tracker->hss = hss;
     }
     return tracker->hss;
 }
 
 static gpointer
-owned_new(sa_hss_state_t *hss, gsize size)
+record_new(sa_hss_state_t *hss, gsize size)
 {
-    if (hss->owned->len >= MAX_CX_RECORDS)
+    if (hss->n_records >= MAX_CX_RECORDS)
         return NULL;
-    gpointer record = g_malloc0(size);
-    g_ptr_array_add(hss->owned, record);
-    return record;
+    hss->n_records++;
+    return sa_arena_alloc0(hss->records, size);
 }
 
 void
@@ -158,9 +160,7 @@ sa_hss_free(sa_hss_state_t *hss)
     g_hash_table_iter_init(&iter, hss->digest_by_private);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         memset(value, 0, sizeof(cx_digest_t));
-    for (guint i = 0; i < hss->owned->len; i++)
-        g_free(hss->owned->pdata[i]);
-    g_ptr_array_free(hss->owned, TRUE);
+    sa_arena_free(hss->records);
     g_hash_table_destroy(hss->vectors);
     g_hash_table_destroy(hss->digest_by_private);
     g_hash_table_destroy(hss->digest_by_public);
@@ -168,6 +168,7 @@ sa_hss_free(sa_hss_state_t *hss)
     g_hash_table_destroy(hss->requests);
     g_hash_table_destroy(hss->digest_links);
     g_array_free(hss->answers, TRUE);
+    g_ptr_array_free(hss->spare, TRUE);
     g_string_chunk_free(hss->strings);
     g_free(hss);
 }
@@ -263,7 +264,7 @@ keep_aka_vector(sa_hss_state_t *hss, const sa_cx_auth_item_t *item, cx_auth_t *a
         return FALSE;
     cx_vector_t *vector = g_hash_table_lookup(hss->vectors, item->authenticate.ptr);
     if (vector == NULL) {
-        vector = owned_new(hss, sizeof *vector);
+        vector = record_new(hss, sizeof *vector);
         if (vector == NULL)
             return FALSE;
         memcpy(vector->rand, item->authenticate.ptr, RAND_LEN);
@@ -303,7 +304,7 @@ keep_digest_vector(sa_hss_state_t *hss, const sa_cx_auth_item_t *item, cx_auth_t
     const char *key = user_realm_key(hss, private_user, item->digest_realm);
     cx_digest_t *digest = g_hash_table_lookup(hss->digest_by_private, key);
     if (digest == NULL) {
-        digest = owned_new(hss, sizeof *digest);
+        digest = record_new(hss, sizeof *digest);
         if (digest == NULL)
             return TRUE;
         g_hash_table_insert(hss->digest_by_private, (gpointer)key, digest);
@@ -318,7 +319,8 @@ static void
 add_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diameter_msg_t *msg,
            const cx_request_t *request, const char *user)
 {
-    if (hss->answers->len >= MAX_CX_RECORDS)
+    /* Only an error shows on its own frame; a successful answer's figures go to the SIP messages. */
+    if (!(msg->has_result && sa_diameter_code_is_error(msg->result_code)) || hss->answers->len >= MAX_CX_RECORDS)
         return;
     cx_answer_t answer;
     memset(&answer, 0, sizeof answer);
@@ -330,9 +332,9 @@ add_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diame
     answer.shown.has_result = msg->has_result;
     answer.shown.result_code = msg->result_code;
     answer.shown.experimental = msg->experimental;
-    answer.shown.error = msg->has_result && sa_diameter_code_is_error(msg->result_code);
+    answer.shown.error = TRUE;
     answer.shown.user = user;
-    answer.awaiting_sip = answer.shown.error && user != NULL;
+    answer.awaiting_sip = user != NULL;
     hss->awaiting += answer.awaiting_sip;
     /* Frames come in order on the first pass; a frame fed again is not added twice. */
     if (hss->answers->len > 0) {
@@ -344,14 +346,9 @@ add_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diame
 }
 
 static void
-feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diameter_msg_t *msg)
+feed_answer_of(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diameter_msg_t *msg,
+               const cx_request_t *request)
 {
-    cx_request_t probe = { msg->hop_by_hop, msg->end_to_end, 0, 0, 0, NULL };
-    cx_request_t *request = g_hash_table_lookup(hss->requests, &probe);
-    if (request && request->command != msg->command)
-        request = NULL;
-    if (request)
-        g_hash_table_remove(hss->requests, request);
     const char *user = request && request->user ? request->user : intern_user(hss, msg->public_identity);
     if (user == NULL)
         user = intern_user(hss, msg->user_name);
@@ -363,7 +360,7 @@ feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diam
             if (msg->items[i].authenticate.len >= RAND_LEN + AUTN_LEN
                     && g_hash_table_contains(hss->vectors, msg->items[i].authenticate.ptr))
                 return;
-        cx_auth_t *auth = owned_new(hss, sizeof *auth);
+        cx_auth_t *auth = record_new(hss, sizeof *auth);
         if (auth == NULL)
             return;
         auth->user = user;
@@ -377,14 +374,17 @@ feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diam
             auth->mar_frame = request->frame;
             auth->mar_time = request->time;
         }
-        const char *private_user = intern_user(hss, msg->user_name);
+        const char *private_user = NULL;   /* a digest vector's key only: AKA users do not pay for it */
         gboolean kept = FALSE;
         for (guint i = 0; i < msg->n_items; i++) {
             const sa_cx_auth_item_t *item = &msg->items[i];
-            if (item->digest_ha1.ptr || span_is(item->scheme, "SIP Digest"))
+            if (item->digest_ha1.ptr || span_is(item->scheme, "SIP Digest")) {
+                if (private_user == NULL)
+                    private_user = intern_user(hss, msg->user_name);
                 kept = keep_digest_vector(hss, item, auth, private_user) || kept;
-            else
+            } else {
                 kept = keep_aka_vector(hss, item, auth) || kept;
+            }
         }
         auth->unreadable = !kept && (msg->malformed || msg->items_seen > 0);
         if (user)
@@ -395,7 +395,7 @@ feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diam
     cx_auth_t *auth = user ? g_hash_table_lookup(hss->latest_by_user, user) : NULL;
     if (auth == NULL || auth->sar != NULL)
         return;
-    cx_sar_t *sar = owned_new(hss, sizeof *sar);
+    cx_sar_t *sar = record_new(hss, sizeof *sar);
     if (sar == NULL)
         return;
     sar->sar_frame = request ? request->frame : 0;
@@ -404,6 +404,21 @@ feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diam
     sar->experimental = msg->experimental;
     sar->result = msg->result_code;
     auth->sar = sar;
+}
+
+/* An answer ends its request: the request's record serves the next one (a Cx link keeps only what it copied). */
+static void
+feed_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diameter_msg_t *msg)
+{
+    cx_request_t probe = { msg->hop_by_hop, msg->end_to_end, 0, 0, 0, NULL };
+    cx_request_t *request = g_hash_table_lookup(hss->requests, &probe);
+    if (request && request->command != msg->command)
+        request = NULL;
+    if (request)
+        g_hash_table_remove(hss->requests, request);
+    feed_answer_of(hss, event, msg, request);
+    if (request)
+        g_ptr_array_add(hss->spare, request);
 }
 
 void
@@ -426,8 +441,14 @@ sa_tracker_feed_diameter(sa_tracker_t *tracker, const sa_diameter_event_t *event
     cx_request_t probe = { msg.hop_by_hop, msg.end_to_end, 0, 0, 0, NULL };
     cx_request_t *request = g_hash_table_lookup(hss->requests, &probe);
     if (request == NULL) {
-        if (g_hash_table_size(hss->requests) >= MAX_CX_RECORDS || (request = owned_new(hss, sizeof *request)) == NULL)
+        if (g_hash_table_size(hss->requests) >= MAX_CX_RECORDS)
             return;
+        if (hss->spare->len > 0) {
+            request = g_ptr_array_steal_index_fast(hss->spare, hss->spare->len - 1);
+            memset(request, 0, sizeof *request);
+        } else if ((request = record_new(hss, sizeof *request)) == NULL) {
+            return;
+        }
         request->hop_by_hop = msg.hop_by_hop;
         request->end_to_end = msg.end_to_end;
         g_hash_table_add(hss->requests, request);

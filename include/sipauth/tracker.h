@@ -263,7 +263,8 @@ void sa_tracker_feed_esp(sa_tracker_t *tracker, const sa_esp_event_t *event);
  * Server-Assignment are kept, and a capture without them pays nothing. */
 void sa_tracker_feed_diameter(sa_tracker_t *tracker, const sa_diameter_event_t *event);
 
-/* The Cx answers of a frame (fed with sa_tracker_feed_diameter), at most max into out; returns how many. */
+/* The Cx answers with an error of a frame (fed with sa_tracker_feed_diameter), at most max into out; returns
+ * how many. A successful answer shows nothing on its own frame. */
 guint sa_tracker_cx_answers(const sa_tracker_t *tracker, guint32 frame, sa_cx_answer_t *out, guint max);
 
 /* Feeds a DNS message (in capture order with the SIP messages). */

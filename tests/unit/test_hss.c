@@ -382,9 +382,8 @@ test_flow_ok(gboolean wrong)
         g_assert_cmpuint(sa_finding_text_id(SA_FINDING_RETRY_FAILED, &f), ==, SA_TEXT_FORBIDDEN_HSS_WRONG);
     /* The Diameter frames themselves show nothing: no error. */
     sa_cx_answer_t answers[2];
-    g_assert_cmpuint(sa_tracker_cx_answers(t.tracker, maa, answers, 2), ==, 1);
-    g_assert_false(answers[0].error);
-    g_assert_cmpuint(answers[0].request_frame, ==, mar);
+    g_assert_cmpuint(sa_tracker_cx_answers(t.tracker, maa, answers, 2), ==, 0);
+    g_assert_cmpuint(sa_tracker_cx_answers(t.tracker, saa, answers, 2), ==, 0);
     g_free(auth);
     vector_free(&v);
     sa_tracker_free(t.tracker);
