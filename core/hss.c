@@ -332,7 +332,6 @@ add_answer(sa_hss_state_t *hss, const sa_diameter_event_t *event, const sa_diame
     answer.shown.has_result = msg->has_result;
     answer.shown.result_code = msg->result_code;
     answer.shown.experimental = msg->experimental;
-    answer.shown.error = TRUE;
     answer.shown.user = user;
     answer.awaiting_sip = user != NULL;
     hss->awaiting += answer.awaiting_sip;

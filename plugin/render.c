@@ -641,8 +641,6 @@ sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t
 void
 sa_render_cx_answer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_cx_answer_t *a)
 {
-    if (!a->error)
-        return;
     gboolean sar = a->command == 301;
     const char *name = sa_diameter_code_name(a->result_code, a->experimental);
     proto_item *top = proto_tree_add_item(tree, proto_sipauth, tvb, 0, 0, ENC_NA);

@@ -19,7 +19,7 @@ void sa_render_init(void);
 void sa_render(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_result_t *result,
                gboolean info_column);
 
-/* Shows a Cx answer of this frame that carries an error (sipauth.hss_error, and what it became on SIP). */
+/* Shows a Cx answer of this frame, one with an error (sipauth.hss_error, and what it became on SIP). */
 void sa_render_cx_answer(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const sa_cx_answer_t *answer);
 
 #endif

@@ -110,7 +110,7 @@ typedef struct {
     gsize         len;
 } sa_diameter_event_t;
 
-/* A Cx answer (MAA or SAA) of a frame, as the analysis reads it. */
+/* A Cx answer (MAA or SAA) with an error (its code says the request failed), as the analysis reads it. */
 typedef struct {
     guint32  command;            /* 303 Multimedia-Auth, 301 Server-Assignment */
     guint32  request_frame;      /* its request; 0 if not in the capture */
@@ -120,9 +120,8 @@ typedef struct {
     gboolean has_result;
     gboolean experimental;       /* the code is an Experimental-Result-Code */
     guint32  result_code;
-    gboolean error;              /* the code says the request failed */
     const char *user;            /* the public identity (scheme left out, lower-cased), else the private one */
-    guint32  sip_frame;          /* an error: the SIP failure to that user's REGISTER that followed; 0: none yet */
+    guint32  sip_frame;          /* the SIP failure to that user's REGISTER that followed; 0: none yet */
     guint    sip_status;
 } sa_cx_answer_t;
 

@@ -420,7 +420,7 @@ test_user_unknown(void)
     guint32 forbidden = sip(&t, 0.03, NULL, 403, 1, NULL, NULL);
     sa_cx_answer_t a;
     g_assert_cmpuint(sa_tracker_cx_answers(t.tracker, maa, &a, 1), ==, 1);
-    g_assert_true(a.error && a.experimental);
+    g_assert_true(a.has_result && a.experimental);
     g_assert_cmpuint(a.result_code, ==, 5001);
     g_assert_cmpuint(a.request_frame, ==, mar);
     g_assert_cmpstr(a.user, ==, USER);
