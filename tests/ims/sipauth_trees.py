@@ -32,3 +32,34 @@ def sipauth_trees(wrapper, plugin, path, args):
             if proto.get("name") == "sipauth":
                 trees.append((frame, list(proto.iter("field"))))
     return trees
+
+
+ROLES = names("vocabulary.h", "SA_ROLES")
+VERDICTS = names("vocabulary.h", "SA_VERDICTS")
+
+
+def named(value_names):
+    """A reader of a value-list field: its name where the list has one, else the value as shown."""
+    return lambda show: value_names.get(show, show)
+
+
+def number(show):
+    """A frame number or count as an int (a field shown otherwise stays text)."""
+    return int(show) if show.isdigit() else show
+
+
+# Every checker reads role and verdict by name.
+NAMED = {"role": named(ROLES), "verdict": named(VERDICTS)}
+
+
+def read_tree(fields, values, readers, expert):
+    """Adds one SIPAUTH tree's fields to values: each sipauth.NAME that readers has as values[NAME] =
+    readers[NAME](show), each expert info appended to values["experts"] as expert(field) reads it."""
+    for field in fields:
+        name = field.get("name", "")
+        if name == "_ws.expert":
+            values["experts"].append(expert(field))
+        elif name.startswith("sipauth.") and name[len("sipauth."):] in readers:
+            values[name[len("sipauth."):]] = readers[name[len("sipauth."):]](field.get("show", ""))
+    values["experts"].sort()
+    return values

@@ -20,15 +20,13 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "ims"))
 from run_e2e import expert_token  # noqa: E402  (the e2e tests' reading of an expert info)
-from sipauth_trees import names, sipauth_trees  # noqa: E402
+from sipauth_trees import NAMED, named, names, number, read_tree, sipauth_trees  # noqa: E402
 
 CX_FIELDS = ("mar_frame", "maa_frame", "hss_time", "sar_frame", "saa_frame", "hss_result")
 CX_FINDINGS = ("hss_error", "no_auth_vector", "resync_loop")
 # The findings the MAA's XRES/HA1 brings to a retry; with the Cx ones, what a build without Cx cannot show.
 CX_EXPERTS = CX_FINDINGS + ("credentials_correct", "wrong_credentials")
 MODES = {"two-pass": ["-2"], "single-pass": [], "no-diameter": ["-2", "-o", "sipauth.diameter:FALSE"]}
-ROLES = names("vocabulary.h", "SA_ROLES")
-VERDICTS = names("vocabulary.h", "SA_VERDICTS")
 CREDENTIALS = names("verify.h", "SA_CREDENTIALS")
 
 
@@ -38,28 +36,15 @@ def token(expert):
     return name if name in CX_FINDINGS else t
 
 
+READERS = dict(NAMED, credentials=named(CREDENTIALS), hss_time=lambda show: float(show.split()[0]),
+               **{f: number for f in CX_FIELDS if f != "hss_time"})
+
+
 def shown(wrapper, plugin, path, args):
     """{frame: values} of every frame with a SIPAUTH tree (a frame's trees read as one)."""
     out = {}
     for frame, fields in sipauth_trees(wrapper, plugin, path, args):
-        values = out.setdefault(frame, {"experts": []})
-        for field in fields:
-            name = field.get("name", "")
-            short = name[len("sipauth."):]
-            show = field.get("show", "")
-            if name == "sipauth.role":
-                values["role"] = ROLES.get(show, show)
-            elif name == "sipauth.verdict":
-                values["verdict"] = VERDICTS.get(show, show)
-            elif name == "sipauth.credentials":
-                values["credentials"] = CREDENTIALS.get(show, show)
-            elif short == "hss_time":
-                values[short] = float(show.split()[0])
-            elif short in CX_FIELDS:
-                values[short] = int(show) if show.isdigit() else show
-            elif name == "_ws.expert":
-                values["experts"].append(token(field))
-        values["experts"].sort()
+        read_tree(fields, out.setdefault(frame, {"experts": []}), READERS, token)
     return out
 
 

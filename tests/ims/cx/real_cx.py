@@ -34,10 +34,11 @@ import hashlib
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 from tshark_tables import Checks  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from sipauth_trees import sipauth_trees  # noqa: E402
 
 HEURISTIC = ["-o", "esp.enable_null_encryption_decode_heuristic:TRUE"]
 NO_DIAMETER = ["-o", "sipauth.diameter:FALSE"]
@@ -281,16 +282,11 @@ def check_no_secret(c, wrapper, plugin, cap, path, esp):
     if not c.check(set(secrets) == {"XRES", "CK", "IK"}, "%s: plain tshark shows the MAA's XRES, CK and IK" % name,
                    "got %s" % sorted(secrets)):
         return
-    args = ["-n", "-2", "-r", path] + (HEURISTIC if esp else [])
-    pdml = subprocess.run([wrapper, plugin] + args + ["-T", "pdml"], capture_output=True, text=True, timeout=600)
-    info = subprocess.run([wrapper, plugin] + args + ["-T", "fields", "-e", "_ws.col.Info"], capture_output=True,
-                          text=True, timeout=600)
-    for run in (pdml, info):
-        if run.returncode != 0:
-            raise RuntimeError("tshark exited %d: %s" % (run.returncode, run.stderr.strip()[-300:]))
-    shown = [f.get(a, "") for proto in ET.fromstring(pdml.stdout).iter("proto") if proto.get("name") == "sipauth"
-             for f in proto.iter("field") for a in ("show", "showname")]
-    text = "\n".join(shown + info.stdout.splitlines())
+    args = ["-2"] + (HEURISTIC if esp else [])
+    shown = [f.get(a, "") for _, fields in sipauth_trees(wrapper, plugin, path, args)
+             for f in fields for a in ("show", "showname")]
+    info = [r["_ws.col.Info"] for r in tshark(wrapper, plugin, path, args, ["_ws.col.Info"], "frame")]
+    text = "\n".join(shown + info)
     forms = {k: {v.lower(), v.upper(), base64.b64encode(bytes.fromhex(v)).decode()} for k, v in secrets.items()}
     found = sorted(k for k, vs in forms.items() if any(v in text for v in vs))
     c.check(shown and not found, "%s: no SIPAUTH text shows the MAA's XRES, CK or IK (%d texts read)"

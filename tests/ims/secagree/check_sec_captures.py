@@ -16,36 +16,22 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "ims"))
 from run_e2e import expert_token  # noqa: E402  (the e2e tests' reading of an expert info)
-from sipauth_trees import names, sipauth_trees  # noqa: E402
+from sipauth_trees import NAMED, number, read_tree, sipauth_trees  # noqa: E402
 
 FIELDS = ("sec_mechanism", "spi_c", "spi_s", "port_c", "port_s", "esp_frame", "retry_frame", "result_frame")
 MODES = {"two-pass": ["-2"], "single-pass": [],
          "esp-heuristic": ["-2", "-o", "esp.enable_null_encryption_decode_heuristic:TRUE"]}
 
 
-ROLES, VERDICTS = names("vocabulary.h", "SA_ROLES"), names("vocabulary.h", "SA_VERDICTS")
+
+
+READERS = dict(NAMED, **{f: number for f in FIELDS})
 
 
 def shown(wrapper, plugin, path, args):
     """{frame: values} of every frame with a SIPAUTH tree (a frame's last tree)."""
-    out = {}
-    for frame, fields in sipauth_trees(wrapper, plugin, path, args):
-        values = {"experts": []}
-        for field in fields:
-            name = field.get("name", "")
-            short = name[len("sipauth."):]
-            show = field.get("show", "")
-            if name == "sipauth.role":
-                values["role"] = ROLES.get(show, show)
-            elif name == "sipauth.verdict":
-                values["verdict"] = VERDICTS.get(show, show)
-            elif short in FIELDS:
-                values[short] = int(show) if show.isdigit() else show
-            elif name == "_ws.expert":
-                values["experts"].append(expert_token(field))
-        values["experts"].sort()
-        out[frame] = values
-    return out
+    return {frame: read_tree(fields, {"experts": []}, READERS, expert_token)
+            for frame, fields in sipauth_trees(wrapper, plugin, path, args)}
 
 
 def main():
