@@ -8,12 +8,17 @@
 /* The text of an empty cell, shared: a new row has many of them (never freed: every free comes here). */
 static char empty_text[] = "";
 
+/* A string cell whose text has static storage (a name from the core's tables): shared, never freed. The flag
+ * lives in the cell's scratch space, which no string cell uses for anything else. */
+#define BORROWED(item) ((item)->user_data.uint_value)
+
 static void
 free_text(stat_tap_table_item_type *item)
 {
-    if (item->value.string_value != empty_text)
+    if (item->value.string_value != empty_text && !BORROWED(item))
         g_free((char *)item->value.string_value);
     item->value.string_value = NULL;
+    BORROWED(item) = 0;
 }
 
 void
@@ -22,12 +27,27 @@ sa_table_set_string(stat_tap_table_item_type *item, const char *text)
     if (text == NULL)
         text = "";
     /* Most events leave most cells as they were: no new copy for the same text. */
-    if (item->type == TABLE_ITEM_STRING && item->value.string_value && strcmp(item->value.string_value, text) == 0)
+    if (item->type == TABLE_ITEM_STRING && item->value.string_value && !BORROWED(item)
+            && strcmp(item->value.string_value, text) == 0)
         return;
     if (item->type == TABLE_ITEM_STRING)
         free_text(item);
     item->type = TABLE_ITEM_STRING;
     item->value.string_value = *text ? g_strdup(text) : empty_text;
+}
+
+void
+sa_table_set_static(stat_tap_table_item_type *item, const char *text)
+{
+    if (text == NULL || *text == '\0')
+        text = empty_text;
+    if (item->type == TABLE_ITEM_STRING && item->value.string_value == text)
+        return;
+    if (item->type == TABLE_ITEM_STRING)
+        free_text(item);
+    item->type = TABLE_ITEM_STRING;
+    item->value.string_value = text;
+    BORROWED(item) = text != empty_text;
 }
 
 void

@@ -4,7 +4,11 @@
 
 #include <epan/stat_tap_ui.h>
 
+/* A string cell's text: a copy of text (NULL: empty). */
 void sa_table_set_string(stat_tap_table_item_type *item, const char *text);
+/* The same for a text of static storage (a constant name or statement), which the cell shares: nothing to copy,
+ * and the same text again is one comparison of pointers. */
+void sa_table_set_static(stat_tap_table_item_type *item, const char *text);
 /* numerator / denominator with decimals (at most 3) decimals, as printf("%.*f", decimals, value) prints value,
  * the same quotient as a double: from integers (float formatting was most of a busy table's cost), or from
  * value where only the double can say (a tie, a negative number, numbers past 10^15). */

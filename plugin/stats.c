@@ -30,11 +30,11 @@ enum {
     ST_METHOD, ST_CODE, ST_CHALLENGES, ST_ACCEPTED, ST_CHALLENGED_AGAIN, ST_REJECTED, ST_MISSING_RETRY,
     ST_RETRY_UNANSWERED, ST_MIN_RETRY, ST_AVG_RETRY, ST_MAX_RETRY, ST_COLUMNS
 };
-/* Raw counters live in the scratch space of the cells they explain. */
+/* Raw counters live in the scratch space of number cells (a string cell's is stat_table.c's). */
 #define ST_RETRIED(row)      ((row)[ST_MISSING_RETRY].user_data.uint_value)
-#define ST_RETRY_SUM(row)    ((row)[ST_AVG_RETRY].user_data.float_value)
-#define ST_RETRY_MIN(row)    ((row)[ST_MIN_RETRY].user_data.float_value)
-#define ST_RETRY_MAX(row)    ((row)[ST_MAX_RETRY].user_data.float_value)
+#define ST_RETRY_SUM(row)    ((row)[ST_CHALLENGES].user_data.float_value)
+#define ST_RETRY_MIN(row)    ((row)[ST_ACCEPTED].user_data.float_value)
+#define ST_RETRY_MAX(row)    ((row)[ST_CHALLENGED_AGAIN].user_data.float_value)
 
 static stat_tap_table_item stat_columns[ST_COLUMNS] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Method",           "%-12s" },
@@ -71,9 +71,9 @@ new_stat_row(stat_tap_table *table, const char *method, const char *code)
     stat_tap_table_item_type *row = sa_table_append_row(table, stat_columns, ST_COLUMNS);
     sa_table_set_string(&row[ST_METHOD], method);
     sa_table_set_string(&row[ST_CODE], code);
-    sa_table_set_string(&row[ST_MIN_RETRY], "-");
-    sa_table_set_string(&row[ST_AVG_RETRY], "-");
-    sa_table_set_string(&row[ST_MAX_RETRY], "-");
+    sa_table_set_static(&row[ST_MIN_RETRY], "-");
+    sa_table_set_static(&row[ST_AVG_RETRY], "-");
+    sa_table_set_static(&row[ST_MAX_RETRY], "-");
     return row;
 }
 
@@ -236,18 +236,26 @@ typedef struct {
 } flow_row_t;
 
 /*
- * A problems table's look-ups. Rows stand in the order of their (group rank, seq), which each row keeps in
- * its cells' scratch space: a row is found by a binary search, so inserting or removing one costs a move
- * of the pointers after it and nothing more.
+ * A problems table's look-ups. Rows stand in the order of their (group rank, seq), kept beside them in an
+ * array of their own: a row is found by a binary search that reads only that array (not a row's cells each
+ * step, which a large table has long pushed out of the caches), so inserting or removing one costs a move
+ * of the entries after it and nothing more.
  */
 typedef struct {
     GArray     *flows;           /* of flow_row_t, by flow id */
+    GArray     *keys;            /* of guint64, by row: rank << 32 | seq */
     GHashTable *by_aor;          /* AOR -> group_t */
     guint       next_rank, next_seq;
 } problems_state_t;
 
-#define PR_RANK(row) ((row)[PR_FLOW].user_data.uint_value)
-#define PR_SEQ(row)  ((row)[PR_FROM].user_data.uint_value)
+static guint64
+row_key(guint rank, guint seq)
+{
+    return (guint64)rank << 32 | seq;
+}
+
+#define KEY_RANK(key) ((guint)((key) >> 32))
+#define KEY_SEQ(key)  ((guint)((key) & G_MAXUINT32))
 
 static void
 free_group(gpointer data)
@@ -262,6 +270,7 @@ new_problems_state(void)
 {
     problems_state_t *state = g_new0(problems_state_t, 1);
     state->flows = g_array_new(FALSE, TRUE, sizeof(flow_row_t));
+    state->keys = g_array_new(FALSE, FALSE, sizeof(guint64));
     state->by_aor = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_group);
     state->next_rank = state->next_seq = 1;
     return state;
@@ -272,6 +281,7 @@ free_problems_state(gpointer data)
 {
     problems_state_t *state = data;
     g_array_unref(state->flows);
+    g_array_unref(state->keys);
     g_hash_table_destroy(state->by_aor);
     g_free(state);
 }
@@ -299,13 +309,14 @@ flow_row(problems_state_t *state, guint32 flow)
 
 /* The index of the first row that is not before (rank, seq). */
 static guint
-row_position(const stat_tap_table *table, guint rank, guint seq)
+row_position(const problems_state_t *state, guint rank, guint seq)
 {
-    guint low = 0, high = table->num_elements;
+    const guint64 *keys = (const guint64 *)(void *)state->keys->data;
+    guint64 key = row_key(rank, seq);
+    guint low = 0, high = state->keys->len;
     while (low < high) {
         guint mid = low + (high - low) / 2;
-        const stat_tap_table_item_type *row = table->elements[mid];
-        if (PR_RANK(row) < rank || (PR_RANK(row) == rank && PR_SEQ(row) < seq))
+        if (keys[mid] < key)
             low = mid + 1;
         else
             high = mid;
@@ -320,7 +331,7 @@ problem_row_of(problems_state_t *state, const stat_tap_table *table, guint32 flo
     const flow_row_t *at = flow < state->flows->len ? &g_array_index(state->flows, flow_row_t, flow) : NULL;
     if (at == NULL || at->seq == 0)
         return -1;
-    guint index = row_position(table, at->group->rank, at->seq);
+    guint index = row_position(state, at->group->rank, at->seq);
     return index < table->num_elements ? (gint)index : -1;
 }
 
@@ -339,15 +350,15 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
         group->rank = state->next_rank++;
     guint seq = state->next_seq++;
     /* after the group's last row: the rows of later groups move down */
-    guint at = row_position(table, group->rank, seq);
+    guint at = row_position(state, group->rank, seq);
     stat_tap_table_item_type *row = sa_table_append_row(table, problem_columns, PR_COLUMNS);
     if (at + 1 < table->num_elements) {
         memmove(&table->elements[at + 1], &table->elements[at],
                 (table->num_elements - 1 - at) * sizeof table->elements[0]);
         table->elements[at] = row;
     }
-    PR_RANK(row) = group->rank;
-    PR_SEQ(row) = seq;
+    guint64 key = row_key(group->rank, seq);
+    g_array_insert_val(state->keys, at, key);
     row[PR_FLOW].value.uint_value = r->flow;
     sa_table_set_string(&row[PR_FROM], r->from_uri);
     sa_table_set_string(&row[PR_METHOD], r->method);
@@ -367,8 +378,8 @@ remove_problem_row(stat_tap_table *table, guint index)
     flow_row_t *slot = flow_row(state, row[PR_FLOW].value.uint_value);
     group_t *group = slot->group;
     group->rows--;
-    if (group->rows > 0 && group->last_seq == PR_SEQ(row))
-        group->last_seq = PR_SEQ(table->elements[index - 1]);   /* the group's rows stand together */
+    if (group->rows > 0 && group->last_seq == KEY_SEQ(g_array_index(state->keys, guint64, index)))
+        group->last_seq = KEY_SEQ(g_array_index(state->keys, guint64, index - 1));   /* the group's rows stand together */
     slot->group = NULL;
     slot->seq = 0;
     for (guint c = 0; c < PR_COLUMNS; c++)
@@ -377,6 +388,7 @@ remove_problem_row(stat_tap_table *table, guint index)
     memmove(&table->elements[index], &table->elements[index + 1],
             (table->num_elements - index - 1) * sizeof table->elements[0]);
     table->num_elements--;
+    g_array_remove_index(state->keys, index);
 }
 
 /* An accepted flow supersedes the earlier problems of its address of record and method. */
@@ -389,12 +401,12 @@ mark_superseded(stat_tap_table *table, const sa_result_t *r)
         return;
     char text[32];
     snprintf(text, sizeof text, "by flow %u", r->flow);
-    for (gint i = (gint)row_position(table, group->rank, group->last_seq); i >= 0; i--) {
+    for (gint i = (gint)row_position(state, group->rank, group->last_seq); i >= 0; i--) {
         if ((guint)i >= table->num_elements)
             continue;
-        stat_tap_table_item_type *row = table->elements[i];
-        if (PR_RANK(row) != group->rank)
+        if (KEY_RANK(g_array_index(state->keys, guint64, i)) != group->rank)
             break;
+        stat_tap_table_item_type *row = table->elements[i];
         if (row[PR_FLOW].value.uint_value < r->flow && g_strcmp0(row[PR_METHOD].value.string_value, r->method) == 0
                 && *row[PR_SUPERSEDED].value.string_value == '\0')
             sa_table_set_string(&row[PR_SUPERSEDED], text);
@@ -410,10 +422,10 @@ set_outcome(stat_tap_table_item_type *row, const sa_result_t *r, guint code)
         snprintf(text, sizeof text, "%s (%u)", sa_outcome_name(r->flow_state), code);
         sa_table_set_string(&row[PR_OUTCOME], text);
     } else {
-        sa_table_set_string(&row[PR_OUTCOME], sa_outcome_name(r->flow_state));
+        sa_table_set_static(&row[PR_OUTCOME], sa_outcome_name(r->flow_state));
     }
-    sa_table_set_string(&row[PR_VERDICT], sa_verdict_name(r->verdict_now));
-    sa_table_set_string(&row[PR_HINT], sa_verdict_text(r));
+    sa_table_set_static(&row[PR_VERDICT], sa_verdict_name(r->verdict_now));
+    sa_table_set_static(&row[PR_HINT], sa_verdict_text(r));
 }
 
 static tap_packet_status

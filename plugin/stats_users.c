@@ -51,9 +51,14 @@ static stat_tap_table_item registration_columns[RG_COLUMNS] = {
 
 static const char REGISTRATIONS_TITLE[] = "SIP Authentication Registrations";
 
-/* What a row's computed cells were made from: a cell is formatted again only when its figures changed. */
+/*
+ * What a row's computed cells were made from: a cell is formatted again only when its figures changed. A text
+ * the core hands out stays as it is while the capture is open, so a text cell is written again only when its
+ * text's address changed; the addresses are compared, never read.
+ */
 typedef struct {
     gboolean       drawn;
+    const char    *username_from, *user_agent_from;
     sa_reg_state_t state;
     sa_reg_cause_t cause;
     guint          cause_code;
@@ -106,16 +111,18 @@ set_ms(stat_tap_table_item_type *item, gboolean known, gint64 ns, guint64 count)
     if (known)
         sa_table_set_decimal(item, ns, count * 1000000, 1, (double)ns / count / 1e6);
     else
-        sa_table_set_string(item, "-");
+        sa_table_set_static(item, "-");
 }
 
 static void
 set_state(stat_tap_table_item_type *item, const sa_registration_t *reg)
 {
     char text[48];
-    if (reg->state != SA_REG_STATE_FAILED)
-        g_strlcpy(text, sa_reg_state_name(reg->state), sizeof text);
-    else if (reg->cause == SA_REG_CAUSE_CODE)
+    if (reg->state != SA_REG_STATE_FAILED) {
+        sa_table_set_static(item, sa_reg_state_name(reg->state));
+        return;
+    }
+    if (reg->cause == SA_REG_CAUSE_CODE)
         snprintf(text, sizeof text, "%s: %u", sa_reg_state_name(reg->state), reg->cause_code);
     else
         snprintf(text, sizeof text, "%s: %s", sa_reg_state_name(reg->state), sa_reg_cause_name(reg->cause));
@@ -138,7 +145,7 @@ set_ira(stat_tap_table_item_type *item, const sa_registration_t *reg)
         sa_table_set_decimal(item, 100 * (gint64)reg->ineffective, reg->attempts, 1,
                              100.0 * reg->ineffective / reg->attempts);
     else
-        sa_table_set_string(item, "-");
+        sa_table_set_static(item, "-");
 }
 
 static void
@@ -164,7 +171,10 @@ registrations_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt 
     }
     stat_tap_table_item_type *row = table->elements[index];
     reg_cells_t *cells = &g_array_index(state->cells, reg_cells_t, index);
-    sa_table_set_string(&row[RG_USERNAME], reg->username);
+    if (!cells->drawn || cells->username_from != reg->username) {
+        sa_table_set_string(&row[RG_USERNAME], reg->username);
+        cells->username_from = reg->username;
+    }
     row[RG_REGISTERS].value.uint_value = reg->registers;
     row[RG_CHALLENGED].value.uint_value = reg->challenged;
     row[RG_ACCEPTED].value.uint_value = reg->accepted;
@@ -191,8 +201,11 @@ registrations_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt 
         set_auth_time(&row[RG_AUTH_TIME], reg);
         cells->auth_ns = reg->auth_ns;
     }
+    if (!cells->drawn || cells->user_agent_from != reg->user_agent) {
+        sa_table_set_string(&row[RG_USER_AGENT], reg->user_agent);
+        cells->user_agent_from = reg->user_agent;
+    }
     cells->drawn = TRUE;
-    sa_table_set_string(&row[RG_USER_AGENT], reg->user_agent);
     return TAP_PACKET_REDRAW;
 }
 
@@ -215,9 +228,15 @@ static stat_tap_table_item source_columns[SO_COLUMNS] = {
 
 static const char SOURCES_TITLE[] = "SIP Authentication Sources";
 
+/* The address of the core's User-Agent text its cell was copied from (see reg_cells_t), in a number cell's
+ * scratch space. */
+#define SO_USER_AGENT_FROM(row) ((row)[SO_CHALLENGES].user_data.string_value)
+
 /*
- * A sources table's look-ups, both keyed by bytes: its rows by address (type and bytes), and one set of
- * (row, user name) pairs for the whole table, so a source's distinct user names are counted as they come.
+ * A sources table's look-ups: its rows by address (type and bytes), and one set of hashes of (row, user name)
+ * for the whole table, so a source's distinct user names are counted as they come. A row's first name is
+ * not in the set but in its Usernames cell's scratch space: most sources use one name, and their events
+ * then touch no table.
  */
 typedef struct {
     guint32 len;
@@ -261,7 +280,7 @@ kept_blob(const blob_t *blob)
 
 typedef struct {
     GHashTable *rows;            /* address blob -> row index + 1 */
-    GHashTable *users;           /* (row index, user name) blobs */
+    GHashTable *users;           /* hashes (gint64) of a row's index and its names after the first */
 } sources_state_t;
 
 static gpointer
@@ -269,7 +288,7 @@ new_sources_state(void)
 {
     sources_state_t *state = g_new(sources_state_t, 1);
     state->rows = g_hash_table_new_full(blob_hash, blob_equal, g_free, NULL);
-    state->users = g_hash_table_new_full(blob_hash, blob_equal, g_free, NULL);
+    state->users = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     return state;
 }
 
@@ -305,6 +324,39 @@ set_seconds(stat_tap_table_item_type *item, const nstime_t *t)
     sa_table_set_decimal(item, ns, 1000000000, 3, nstime_to_sec(t));
 }
 
+/* FNV-1a, 64 bits: user names are told apart by it, where a collision is one chance in 2^64 */
+static guint64
+hash64(guint64 h, const void *bytes, gsize len)
+{
+    const guint8 *p = bytes;
+    for (gsize i = 0; i < len; i++)
+        h = (h ^ p[i]) * G_GUINT64_CONSTANT(1099511628211);
+    return h;
+}
+
+/* A user name of the source in row row_index: counted when its row has not had it. */
+static void
+count_user(sources_state_t *state, stat_tap_table_item_type *row, guint32 row_index, const sa_span_t *user)
+{
+    stat_tap_table_item_type *cell = &row[SO_USERNAMES];
+    guint64 name = hash64(G_GUINT64_CONSTANT(14695981039346656037), user->ptr, user->len);
+    guint64 first;
+    G_STATIC_ASSERT(sizeof cell->user_data >= sizeof first);
+    if (cell->value.uint_value == 0) {
+        memcpy(&cell->user_data, &name, sizeof name);
+        cell->value.uint_value = 1;
+        return;
+    }
+    memcpy(&first, &cell->user_data, sizeof first);
+    if (first == name)
+        return;
+    gint64 pair = (gint64)hash64(name, &row_index, sizeof row_index);
+    if (g_hash_table_contains(state->users, &pair))
+        return;
+    g_hash_table_add(state->users, g_memdup2(&pair, sizeof pair));
+    cell->value.uint_value++;
+}
+
 /* The user agent's side of the frame: a request comes from it, a response goes to it. */
 static const address *
 ua_address(const packet_info *pinfo, const sa_result_t *r)
@@ -338,14 +390,8 @@ sources_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
     }
     row = table->elements[at - 1];
     sa_span_t user;
-    if (r->role != SA_ROLE_RESULT && sa_result_user(r, &user)) {
-        guint32 row_index = at - 1;
-        blob_t *pair = packet_blob(pinfo, &row_index, sizeof row_index, user.ptr, (guint32)user.len);
-        if (!g_hash_table_contains(state->users, pair)) {
-            g_hash_table_add(state->users, kept_blob(pair));
-            row[SO_USERNAMES].value.uint_value++;
-        }
-    }
+    if (r->role != SA_ROLE_RESULT && sa_result_user(r, &user))
+        count_user(state, row, at - 1, &user);
     if (r->role == SA_ROLE_CHALLENGE) {
         row[SO_CHALLENGES].value.uint_value++;
         set_seconds(&row[SO_LAST], &pinfo->rel_ts);
@@ -354,8 +400,10 @@ sources_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
         row[SO_REFUSED].value.uint_value++;
     if (r->role == SA_ROLE_RESULT && r->flow_state == SA_OUTCOME_ACCEPTED)
         row[SO_ACCEPTED].value.uint_value++;
-    if (r->user_agent && r->role != SA_ROLE_RESULT)
+    if (r->user_agent && r->role != SA_ROLE_RESULT && r->user_agent != SO_USER_AGENT_FROM(row)) {
         sa_table_set_string(&row[SO_USER_AGENT], r->user_agent);
+        SO_USER_AGENT_FROM(row) = r->user_agent;
+    }
     return TAP_PACKET_REDRAW;
 }
 
