@@ -40,6 +40,14 @@ struct sa_reg_index {
     GPtrArray  *records;         /* reg_record_t by id - 1 */
     GHashTable *by_txn;          /* REGISTER transaction -> reg_record_t */
     sa_msg_id_t cursor;          /* the next message to replay */
+    /*
+     * Deadlines. A retry timeout or a Timer F comes a fixed time after the message that set it, so in capture
+     * order they come sorted: each kind has a queue (a FIFO, [head, len) of deadline_t), where a deadline costs
+     * an append. An expiry, or one that would come before its queue's last (a capture out of order), goes to
+     * the heap. The next deadline is the least of the queues' heads and the heap's top.
+     */
+    GArray     *queues[2];
+    guint       queue_heads[2];
     GArray     *deadlines;       /* deadline_t, a binary min-heap by at */
     GPtrArray  *changed;         /* rows time changed since they were last reported */
 };
@@ -60,6 +68,8 @@ sa_reg_index_free(sa_reg_index_t *index)
     g_hash_table_destroy(index->by_aor);
     g_hash_table_destroy(index->by_txn);
     g_array_free(index->deadlines, TRUE);
+    for (guint q = 0; q < G_N_ELEMENTS(index->queues); q++)
+        g_array_free(index->queues[q], TRUE);
     g_ptr_array_free(index->changed, TRUE);
     g_ptr_array_free(index->records, TRUE);
     g_free(index);
@@ -74,6 +84,8 @@ reg_index_new(void)
     index->by_txn = g_hash_table_new(g_direct_hash, g_direct_equal);
     index->cursor = 1;
     index->deadlines = g_array_new(FALSE, FALSE, sizeof(deadline_t));
+    for (guint q = 0; q < G_N_ELEMENTS(index->queues); q++)
+        index->queues[q] = g_array_new(FALSE, FALSE, sizeof(deadline_t));
     index->changed = g_ptr_array_new();
     return index;
 }
@@ -330,6 +342,59 @@ heap_pop(GArray *heap)
     return top;
 }
 
+enum { QUEUE_RETRY_TIMEOUT, QUEUE_TIMER_F, FROM_HEAP };
+
+/* A deadline of a fixed delay: at the end of its queue, or in the heap when it would come before the last. */
+static void
+queue_push(sa_reg_index_t *index, guint queue, deadline_t entry)
+{
+    GArray *fifo = index->queues[queue];
+    if (fifo->len > index->queue_heads[queue] && g_array_index(fifo, deadline_t, fifo->len - 1).at > entry.at)
+        heap_push(index->deadlines, entry);
+    else
+        g_array_append_val(fifo, entry);
+}
+
+/* Where the next deadline is (a queue, FROM_HEAP), or G_MAXUINT when there is none; *at its time. */
+static guint
+next_deadline(const sa_reg_index_t *index, gint64 *at)
+{
+    guint from = G_MAXUINT;
+    for (guint q = 0; q < G_N_ELEMENTS(index->queues); q++) {
+        const GArray *fifo = index->queues[q];
+        if (index->queue_heads[q] < fifo->len) {
+            gint64 t = g_array_index(fifo, deadline_t, index->queue_heads[q]).at;
+            if (from == G_MAXUINT || t < *at) {
+                from = q;
+                *at = t;
+            }
+        }
+    }
+    if (index->deadlines->len > 0) {
+        gint64 t = g_array_index(index->deadlines, deadline_t, 0).at;
+        if (from == G_MAXUINT || t < *at) {
+            from = FROM_HEAP;
+            *at = t;
+        }
+    }
+    return from;
+}
+
+static deadline_t
+take_deadline(sa_reg_index_t *index, guint from)
+{
+    if (from == FROM_HEAP)
+        return heap_pop(index->deadlines);
+    GArray *fifo = index->queues[from];
+    deadline_t entry = g_array_index(fifo, deadline_t, index->queue_heads[from]++);
+    /* the taken half goes once it is the larger one: each entry moves at most once on average */
+    if (index->queue_heads[from] * 2 >= fifo->len && index->queue_heads[from] >= 1024) {
+        g_array_remove_range(fifo, 0, index->queue_heads[from]);
+        index->queue_heads[from] = 0;
+    }
+    return entry;
+}
+
 /* After a step of the row: when time alone will decide it next. */
 static void
 schedule(const sa_tracker_t *tracker, sa_reg_index_t *index, reg_record_t *rec)
@@ -337,15 +402,16 @@ schedule(const sa_tracker_t *tracker, sa_reg_index_t *index, reg_record_t *rec)
     rec->generation++;
     const sa_txn_t *last = rec->last;
     deadline_t entry = { 0, rec, rec->generation };
-    if (last && rec->last_state == LAST_CHALLENGED && last->challenged)
+    if (last && rec->last_state == LAST_CHALLENGED && last->challenged) {
         entry.at = last->challenged->challenge_time + (gint64)tracker->config.retry_timeout_s * SA_NS_PER_S;
-    else if (last && rec->last_state == LAST_PENDING)
+        queue_push(index, QUEUE_RETRY_TIMEOUT, entry);
+    } else if (last && rec->last_state == LAST_PENDING) {
         entry.at = last->request_time + SA_TIMER_F_NS;
-    else if (rec->pub.state == SA_REG_STATE_REGISTERED)
+        queue_push(index, QUEUE_TIMER_F, entry);
+    } else if (rec->pub.state == SA_REG_STATE_REGISTERED) {
         entry.at = rec->pub.binding_until_ns;
-    else
-        return;
-    heap_push(index->deadlines, entry);
+        heap_push(index->deadlines, entry);
+    }
 }
 
 /* Time passed up to now, the latest capture time fed: rows whose deadline came end their attempt (no retry,
@@ -353,9 +419,10 @@ schedule(const sa_tracker_t *tracker, sa_reg_index_t *index, reg_record_t *rec)
 static void
 pass_time(const sa_tracker_t *tracker, sa_reg_index_t *index, gint64 now)
 {
-    GArray *heap = index->deadlines;
-    while (heap->len > 0 && g_array_index(heap, deadline_t, 0).at <= now) {
-        deadline_t due = heap_pop(heap);
+    gint64 at = 0;
+    guint from;
+    while ((from = next_deadline(index, &at)) != G_MAXUINT && at <= now) {
+        deadline_t due = take_deadline(index, from);
         reg_record_t *rec = due.rec;
         if (due.generation != rec->generation)
             continue;
