@@ -100,6 +100,35 @@ test_no_retry_is_decided_at_the_end(void)
     sc_free(sc);
 }
 
+/* Deadlines out of capture order (a merged capture): a row whose deadline comes before those already waiting is
+ * decided when its time has passed all the same. */
+static void
+test_deadlines_out_of_order(void)
+{
+    sc_t *sc = sc_new(NULL);
+    SEND(sc, .at = 50.0, .call_id = "a", .method = "REGISTER", .to = AOR, .contact = BIND);
+    guint32 a = SEND(sc, .at = 50.1, .call_id = "a", .status = 401, .cseq_method = "REGISTER",
+                     .www_authenticate = CHALLENGE(R, "n1"));
+    /* earlier than a's: b's retry timeout (10.1 + 32 s) and c's Timer F (5 + 32 s) have passed at 50.1 */
+    SEND(sc, .at = 10.0, .call_id = "b", .method = "REGISTER", .to = "<sip:bob@example.com>", .contact = BIND);
+    guint32 b = SEND(sc, .at = 10.1, .call_id = "b", .status = 401, .cseq_method = "REGISTER",
+                     .www_authenticate = CHALLENGE(R, "n2"));
+    guint32 c = SEND(sc, .at = 5.0, .call_id = "c", .method = "REGISTER", .to = "<sip:carol@example.com>",
+                     .contact = BIND);
+    sa_registration_t reg = registration(sc, b, SA_VIEW_SO_FAR);
+    g_assert_cmpint(reg.state, ==, SA_REG_STATE_FAILED);
+    g_assert_cmpint(reg.cause, ==, SA_REG_CAUSE_NO_RETRY);
+    reg = registration(sc, c, SA_VIEW_SO_FAR);
+    g_assert_cmpint(reg.state, ==, SA_REG_STATE_FAILED);
+    g_assert_cmpint(reg.cause, ==, SA_REG_CAUSE_TIMEOUT);
+    g_assert_cmpint(registration(sc, a, SA_VIEW_SO_FAR).state, ==, SA_REG_STATE_UNKNOWN);
+    SEND(sc, .at = 90.0, .method = "OPTIONS", .call_id = "later");
+    reg = registration(sc, a, SA_VIEW_FINAL);
+    g_assert_cmpint(reg.state, ==, SA_REG_STATE_FAILED);
+    g_assert_cmpint(reg.cause, ==, SA_REG_CAUSE_NO_RETRY);
+    sc_free(sc);
+}
+
 /* De-registration (Contact: *), an expiring binding, a REGISTER that times out, a query. */
 static void
 test_unbind_expiry_timeout_query(void)
@@ -281,6 +310,7 @@ main(int argc, char **argv)
     g_test_add_func("/registrations/challenged_then_registered", test_challenged_then_registered);
     g_test_add_func("/registrations/refused_then_forbidden", test_refused_then_forbidden);
     g_test_add_func("/registrations/no_retry_is_decided_at_the_end", test_no_retry_is_decided_at_the_end);
+    g_test_add_func("/registrations/deadlines_out_of_order", test_deadlines_out_of_order);
     g_test_add_func("/registrations/unbind_expiry_timeout_query", test_unbind_expiry_timeout_query);
     g_test_add_func("/registrations/other_methods_have_none", test_other_methods_have_none);
     g_test_add_func("/registrations/bindings_parser", test_bindings_parser);
