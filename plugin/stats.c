@@ -369,8 +369,9 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     return row;
 }
 
-/* Removes a row; its group stays known (an AOR comes back often), empty when it was its last row. */
-static void
+/* Removes a row; its group stays known (an AOR comes back often), empty when it was its last row. Returns
+ * the group. */
+static group_t *
 remove_problem_row(stat_tap_table *table, guint index)
 {
     problems_state_t *state = problems_state(table);
@@ -389,14 +390,18 @@ remove_problem_row(stat_tap_table *table, guint index)
             (table->num_elements - index - 1) * sizeof table->elements[0]);
     table->num_elements--;
     g_array_remove_index(state->keys, index);
+    return group;
 }
 
-/* An accepted flow supersedes the earlier problems of its address of record and method. */
+/* An accepted flow supersedes the earlier problems of its address of record and method; its own row was in
+ * group (the group of its AOR as it was at its challenge). */
 static void
-mark_superseded(stat_tap_table *table, const sa_result_t *r)
+mark_superseded(stat_tap_table *table, group_t *group, const sa_result_t *r)
 {
     problems_state_t *state = problems_state(table);
-    group_t *group = g_hash_table_lookup(state->by_aor, r->user_uri ? r->user_uri : "");
+    const char *aor = r->user_uri ? r->user_uri : "";
+    if (strcmp(group->aor, aor) != 0)
+        group = g_hash_table_lookup(state->by_aor, aor);
     if (group == NULL || group->rows == 0)
         return;
     char text[32];
@@ -460,8 +465,7 @@ problems_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, cons
         if (row == NULL)
             return TAP_PACKET_DONT_REDRAW;
         if (r->flow_state == SA_OUTCOME_ACCEPTED) {
-            remove_problem_row(table, (guint)index);
-            mark_superseded(table, r);
+            mark_superseded(table, remove_problem_row(table, (guint)index), r);
         } else {
             set_outcome(row, r, r->result_code);
         }
