@@ -19,13 +19,9 @@ args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(-n)
 [ ${#specs[@]} -ge 2 ] || { echo "ab.sh: give at least two LABEL=PLUGIN" >&2; exit 2; }
 
-work=$(mktemp -d)
-chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT
-# As root tshark runs as nobody, who may not reach the capture where it is: it reads a copy.
-cp "$capture" "$work/capture"
-chmod 644 "$work/capture"
-capture=$work/capture
+# shellcheck source=workdir.sh
+. "$here/workdir.sh"
+bench_workdir "$capture"
 raw=$work/raw.txt
 for round in $(seq 1 "$rounds"); do
     order=("${specs[@]}")
