@@ -8,17 +8,54 @@
 /* The text of an empty cell, shared: a new row has many of them (never freed: every free comes here). */
 static char empty_text[] = "";
 
-/* A string cell whose text has static storage (a name from the core's tables): shared, never freed. The flag
- * lives in the cell's scratch space, which no string cell uses for anything else. */
-#define BORROWED(item) ((item)->user_data.uint_value)
+/*
+ * A string cell's scratch space holds the room its row keeps for its text (sa_table_append_row), if any, and in
+ * the low bit whether its text is borrowed: of static storage (a name from the core's tables), shared and never
+ * freed. A room starts with its size; a text that fits is written there and goes with the row, so most cells
+ * of a row cost no allocation of their own and sit in the row's cache lines. No string cell uses its scratch
+ * space for anything else.
+ */
+#define SCRATCH(item) ((item)->user_data.string_value)
+
+static gboolean
+borrowed(const stat_tap_table_item_type *item)
+{
+    return ((guintptr)SCRATCH(item) & 1) != 0;
+}
+
+static char *
+room(const stat_tap_table_item_type *item)
+{
+    return (char *)((guintptr)SCRATCH(item) & ~(guintptr)1);
+}
+
+static void
+set_borrowed(stat_tap_table_item_type *item, gboolean yes)
+{
+    SCRATCH(item) = (const char *)((guintptr)room(item) | (yes ? 1 : 0));
+}
+
+/* The text's own copy: in the cell's room where it fits, else allocated. */
+static const char *
+copy_text(const stat_tap_table_item_type *item, const char *text)
+{
+    char *at = room(item);
+    gsize len = strlen(text);
+    if (at == NULL || len >= (guchar)at[0])
+        return g_memdup2(text, len + 1);
+    memcpy(at + 1, text, len + 1);
+    return at + 1;
+}
 
 static void
 free_text(stat_tap_table_item_type *item)
 {
-    if (item->value.string_value != empty_text && !BORROWED(item))
-        g_free((char *)item->value.string_value);
+    const char *text = item->value.string_value;
+    char *at = room(item);
+    if (text != empty_text && !borrowed(item) && (at == NULL || text != at + 1))
+        g_free((char *)text);
     item->value.string_value = NULL;
-    BORROWED(item) = 0;
+    set_borrowed(item, FALSE);
 }
 
 void
@@ -27,13 +64,13 @@ sa_table_set_string(stat_tap_table_item_type *item, const char *text)
     if (text == NULL)
         text = "";
     /* Most events leave most cells as they were: no new copy for the same text. */
-    if (item->type == TABLE_ITEM_STRING && item->value.string_value && !BORROWED(item)
+    if (item->type == TABLE_ITEM_STRING && item->value.string_value && !borrowed(item)
             && strcmp(item->value.string_value, text) == 0)
         return;
     if (item->type == TABLE_ITEM_STRING)
         free_text(item);
     item->type = TABLE_ITEM_STRING;
-    item->value.string_value = *text ? g_strdup(text) : empty_text;
+    item->value.string_value = *text ? copy_text(item, text) : empty_text;
 }
 
 void
@@ -47,7 +84,7 @@ sa_table_set_static(stat_tap_table_item_type *item, const char *text)
         free_text(item);
     item->type = TABLE_ITEM_STRING;
     item->value.string_value = text;
-    BORROWED(item) = text != empty_text;
+    set_borrowed(item, text != empty_text);
 }
 
 void
@@ -123,16 +160,32 @@ rows_full(guint n)
 }
 
 stat_tap_table_item_type *
-sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns, guint n_columns)
+sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns, guint n_columns,
+                    const guint8 *text_room)
 {
     guint n = table->num_elements;
     if (rows_full(n))
         table->elements = g_renew(stat_tap_table_item_type *, table->elements, MAX(4, 2 * n));
-    stat_tap_table_item_type *row = g_new0(stat_tap_table_item_type, table->num_fields);
+    /* the cells, then each room: its size byte and the text, an even number of bytes (the low bit of its
+     * address is the borrowed flag) */
+    gsize cells = table->num_fields * sizeof(stat_tap_table_item_type), rooms = 0;
+    for (guint c = 0; text_room && c < n_columns && c < table->num_fields; c++)
+        if (text_room[c] > 0)
+            rooms += ((gsize)text_room[c] + 2) & ~(gsize)1;
+    /* the rooms are not cleared: a room is read only after a text was written to it */
+    stat_tap_table_item_type *row = g_malloc(cells + rooms);
+    memset(row, 0, cells);
+    char *next_room = (char *)row + cells;
     for (guint c = 0; c < n_columns && c < table->num_fields; c++) {
         row[c].type = columns[c].type;
-        if (row[c].type == TABLE_ITEM_STRING)
-            row[c].value.string_value = empty_text;
+        if (row[c].type != TABLE_ITEM_STRING)
+            continue;
+        row[c].value.string_value = empty_text;
+        if (text_room && text_room[c] > 0) {
+            next_room[0] = (char)text_room[c];
+            SCRATCH(&row[c]) = next_room;
+            next_room += ((gsize)text_room[c] + 2) & ~(gsize)1;
+        }
     }
     table->elements[n] = row;
     table->num_elements = n + 1;

@@ -17,9 +17,11 @@ void sa_table_set_decimal(stat_tap_table_item_type *item, gint64 numerator, guin
 void sa_table_free_item(stat_tap_table *table, guint row, guint column, stat_tap_table_item_type *item);
 /* Drops every row: the tables grow with the capture, so a reset empties them. */
 void sa_table_clear_rows(stat_tap_table *table);
-/* A new last row of zeros and empty strings of the columns' types. */
+/* A new last row of zeros and empty strings of the columns' types, in one allocation with room for a text of
+ * up to text_room[c] - 1 bytes in string column c (0: none; text_room may be NULL): a longer text is
+ * allocated apart. */
 stat_tap_table_item_type *sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns,
-                                              guint n_columns);
+                                              guint n_columns, const guint8 *text_room);
 stat_tap_table *sa_table_first(void *tapdata);
 /* The table of this title (emptied), or a new one. */
 void sa_table_init_single(stat_tap_table_ui *ui, const char *title, guint n_fields);

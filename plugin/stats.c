@@ -68,7 +68,7 @@ stat_reset(stat_tap_table *table)
 static stat_tap_table_item_type *
 new_stat_row(stat_tap_table *table, const char *method, const char *code)
 {
-    stat_tap_table_item_type *row = sa_table_append_row(table, stat_columns, ST_COLUMNS);
+    stat_tap_table_item_type *row = sa_table_append_row(table, stat_columns, ST_COLUMNS, NULL);
     sa_table_set_string(&row[ST_METHOD], method);
     sa_table_set_string(&row[ST_CODE], code);
     sa_table_set_static(&row[ST_MIN_RETRY], "-");
@@ -216,6 +216,11 @@ static stat_tap_table_item problem_columns[PR_COLUMNS] = {
 
 static const char PROBLEMS_TITLE[] = "SIP Authentication Problems";
 
+/* room in a row for its texts (stat_table.h), enough for most: a URI, names, "by flow N" */
+static const guint8 problem_text_room[PR_COLUMNS] = {
+    [PR_FROM] = 48, [PR_USERNAME] = 24, [PR_REALM] = 32, [PR_METHOD] = 16, [PR_OUTCOME] = 32, [PR_SUPERSEDED] = 24,
+};
+
 /*
  * Rows are grouped by the flows' address of record (sa_result_t.user_uri: a REGISTER's To URI, else the From
  * URI), a group in the order of its first problem, flows in challenge order within it: a new row goes after its
@@ -351,7 +356,7 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     guint seq = state->next_seq++;
     /* after the group's last row: the rows of later groups move down */
     guint at = row_position(state, group->rank, seq);
-    stat_tap_table_item_type *row = sa_table_append_row(table, problem_columns, PR_COLUMNS);
+    stat_tap_table_item_type *row = sa_table_append_row(table, problem_columns, PR_COLUMNS, problem_text_room);
     if (at + 1 < table->num_elements) {
         memmove(&table->elements[at + 1], &table->elements[at],
                 (table->num_elements - 1 - at) * sizeof table->elements[0]);

@@ -51,6 +51,12 @@ static stat_tap_table_item registration_columns[RG_COLUMNS] = {
 
 static const char REGISTRATIONS_TITLE[] = "SIP Authentication Registrations";
 
+/* room in a row for its texts (stat_table.h): a URI, a name, a state, figures, a User-Agent */
+static const guint8 registration_text_room[RG_COLUMNS] = {
+    [RG_AOR] = 48, [RG_USERNAME] = 24, [RG_STATE] = 32, [RG_RRD_MIN] = 16, [RG_RRD_AVG] = 16, [RG_RRD_MAX] = 16,
+    [RG_IRA] = 8, [RG_AUTH_TIME] = 16, [RG_USER_AGENT] = 40,
+};
+
 /*
  * What a row's computed cells were made from: a cell is formatted again only when its figures changed. A text
  * the core hands out stays as it is while the capture is open, so a text cell is written again only when its
@@ -164,7 +170,8 @@ registrations_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt 
     gint index = sa_row_index_get(&state->rows, reg->id);
     if (index < 0) {
         index = (gint)table->num_elements;
-        stat_tap_table_item_type *row = sa_table_append_row(table, registration_columns, RG_COLUMNS);
+        stat_tap_table_item_type *row = sa_table_append_row(table, registration_columns, RG_COLUMNS,
+                                                                  registration_text_room);
         sa_row_index_set(&state->rows, reg->id, (guint)index + 1);
         g_array_set_size(state->cells, (guint)index + 1);
         sa_table_set_string(&row[RG_AOR], reg->aor);
@@ -228,66 +235,125 @@ static stat_tap_table_item source_columns[SO_COLUMNS] = {
 
 static const char SOURCES_TITLE[] = "SIP Authentication Sources";
 
+/* room in a row for its texts (stat_table.h): an IPv6 address, two times, a User-Agent */
+static const guint8 source_text_room[SO_COLUMNS] = {
+    [SO_SOURCE] = 48, [SO_FIRST] = 16, [SO_LAST] = 16, [SO_USER_AGENT] = 40,
+};
+
 /* The address of the core's User-Agent text its cell was copied from (see reg_cells_t), in a number cell's
  * scratch space. */
 #define SO_USER_AGENT_FROM(row) ((row)[SO_CHALLENGES].user_data.string_value)
 
 /*
- * A sources table's look-ups: its rows by address (type and bytes), and one set of hashes of (row, user name)
- * for the whole table, so a source's distinct user names are counted as they come. A row's first name is
- * not in the set but in its Usernames cell's scratch space: most sources use one name, and their events
- * then touch no table.
+ * A sources table's look-ups: its rows by address, and one set of hashes of (row, user name) for the whole
+ * table, so a source's distinct user names are counted as they come. A row's first name is not in the set but
+ * in its Usernames cell's scratch space: most sources use one name, and their events then touch no table.
+ *
+ * Rows by address are found by open addressing with the address in the slot, so an event reads one slot
+ * (a table of address copies would read its hashes, its keys and the copy, each elsewhere). An address longer
+ * than a slot holds (no IP address is) is kept apart, the slot holding its copy's address.
  */
-typedef struct {
-    guint32 len;
-    guint8  bytes[];
-} blob_t;
-
-static guint
-blob_hash(gconstpointer key)
-{
-    const blob_t *blob = key;
-    guint32 h = 2166136261u;     /* FNV-1a */
-    for (guint32 i = 0; i < blob->len; i++)
-        h = (h ^ blob->bytes[i]) * 16777619u;
-    return h;
-}
-
-static gboolean
-blob_equal(gconstpointer a, gconstpointer b)
-{
-    const blob_t *x = a, *y = b;
-    return x->len == y->len && memcmp(x->bytes, y->bytes, x->len) == 0;
-}
-
-/* head and tail as one blob, in the packet's scope: a key to look up, copied only to be kept */
-static blob_t *
-packet_blob(packet_info *pinfo, const void *head, guint32 head_len, const void *tail, guint32 tail_len)
-{
-    blob_t *blob = wmem_alloc(pinfo->pool, sizeof(blob_t) + head_len + tail_len);
-    blob->len = head_len + tail_len;
-    memcpy(blob->bytes, head, head_len);
-    if (tail_len)
-        memcpy(blob->bytes + head_len, tail, tail_len);
-    return blob;
-}
-
-static blob_t *
-kept_blob(const blob_t *blob)
-{
-    return g_memdup2(blob, sizeof(blob_t) + blob->len);
-}
+#define SLOT_BYTES 16
 
 typedef struct {
-    GHashTable *rows;            /* address blob -> row index + 1 */
-    GHashTable *users;           /* hashes (gint64) of a row's index and its names after the first */
+    guint32 hash;                /* 0: an empty slot (an address hashing to 0 is given 1) */
+    guint32 row;                 /* the row's index + 1 */
+    guint16 len;
+    guint8  type;
+    guint8  bytes[SLOT_BYTES];   /* len > SLOT_BYTES: a pointer to a copy of the bytes */
+} source_slot_t;
+
+typedef struct {
+    source_slot_t *slots;
+    guint32        mask;         /* slots - 1, a power of two minus one */
+    guint32        used;
+    GHashTable    *users;        /* hashes (gint64) of a row's index and its names after the first */
 } sources_state_t;
+
+static const guint8 *
+slot_bytes(const source_slot_t *slot)
+{
+    const guint8 *kept;
+    if (slot->len <= SLOT_BYTES)
+        return slot->bytes;
+    memcpy(&kept, slot->bytes, sizeof kept);
+    return kept;
+}
+
+static guint32
+address_hash(const address *a)
+{
+    guint32 h = 2166136261u ^ (guint8)a->type;     /* FNV-1a */
+    const guint8 *p = a->data;
+    for (int i = 0; i < a->len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h ? h : 1;
+}
+
+/* The slot of address a: its own, or the empty one where it would go. */
+static source_slot_t *
+find_source_slot(const sources_state_t *state, const address *a, guint32 hash)
+{
+    for (guint32 i = hash & state->mask;; i = (i + 1) & state->mask) {
+        source_slot_t *slot = &state->slots[i];
+        if (slot->hash == 0
+                || (slot->hash == hash && slot->type == (guint8)a->type && slot->len == (guint)a->len
+                    && (a->len == 0 || memcmp(slot_bytes(slot), a->data, (gsize)a->len) == 0)))
+            return slot;
+    }
+}
+
+/* Twice as many slots once three quarters are used: probes stay short. */
+static void
+grow_sources(sources_state_t *state)
+{
+    guint32 old_size = state->mask + 1;
+    source_slot_t *old = state->slots;
+    state->mask = 2 * old_size - 1;
+    state->slots = g_new0(source_slot_t, 2 * old_size);
+    for (guint32 i = 0; i < old_size; i++) {
+        if (old[i].hash == 0)
+            continue;
+        guint32 at = old[i].hash & state->mask;
+        while (state->slots[at].hash != 0)
+            at = (at + 1) & state->mask;
+        state->slots[at] = old[i];
+    }
+    g_free(old);
+}
+
+/* Row index + 1 of address a, 0 for none; with row_plus_one > 0, a's row is set to it (a is not in yet). */
+static guint32
+source_row(sources_state_t *state, const address *a, guint32 row_plus_one)
+{
+    if (a->len < 0 || a->len > G_MAXUINT16)
+        return 0;
+    guint32 hash = address_hash(a);
+    source_slot_t *slot = find_source_slot(state, a, hash);
+    if (slot->hash != 0 || row_plus_one == 0)
+        return slot->row;
+    slot->hash = hash;
+    slot->row = row_plus_one;
+    slot->type = (guint8)a->type;
+    slot->len = (guint16)a->len;
+    if (a->len <= SLOT_BYTES) {
+        if (a->len > 0)
+            memcpy(slot->bytes, a->data, (gsize)a->len);
+    } else {
+        guint8 *kept = g_memdup2(a->data, (gsize)a->len);
+        memcpy(slot->bytes, &kept, sizeof kept);
+    }
+    if (++state->used > (state->mask + 1) / 4 * 3)
+        grow_sources(state);
+    return row_plus_one;
+}
 
 static gpointer
 new_sources_state(void)
 {
-    sources_state_t *state = g_new(sources_state_t, 1);
-    state->rows = g_hash_table_new_full(blob_hash, blob_equal, g_free, NULL);
+    sources_state_t *state = g_new0(sources_state_t, 1);
+    state->mask = 63;
+    state->slots = g_new0(source_slot_t, state->mask + 1);
     state->users = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     return state;
 }
@@ -296,7 +362,10 @@ static void
 free_sources_state(gpointer data)
 {
     sources_state_t *state = data;
-    g_hash_table_destroy(state->rows);
+    for (guint32 i = 0; i <= state->mask; i++)
+        if (state->slots[i].hash != 0 && state->slots[i].len > SLOT_BYTES)
+            g_free((gpointer)slot_bytes(&state->slots[i]));
+    g_free(state->slots);
     g_hash_table_destroy(state->users);
     g_free(state);
 }
@@ -374,19 +443,17 @@ sources_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
     stat_tap_table *table = sa_table_first(tapdata);
     sources_state_t *state = sa_table_state(table, new_sources_state, free_sources_state);
     const address *source = ua_address(pinfo, r);
-    guint8 type = (guint8)source->type;
-    blob_t *key = packet_blob(pinfo, &type, 1, source->data, source->len > 0 ? (guint32)source->len : 0);
-    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(state->rows, key));
+    guint at = source_row(state, source, 0);
     stat_tap_table_item_type *row;
     if (at == 0) {
         /* A row per source of challenged requests: opened by a challenge only. */
         if (r->role != SA_ROLE_CHALLENGE)
             return TAP_PACKET_DONT_REDRAW;
-        row = sa_table_append_row(table, source_columns, SO_COLUMNS);
+        row = sa_table_append_row(table, source_columns, SO_COLUMNS, source_text_room);
         sa_table_set_string(&row[SO_SOURCE], address_to_str(pinfo->pool, source));
         set_seconds(&row[SO_FIRST], &pinfo->rel_ts);
-        g_hash_table_insert(state->rows, kept_blob(key), GUINT_TO_POINTER(table->num_elements));
         at = table->num_elements;
+        source_row(state, source, at);
     }
     row = table->elements[at - 1];
     sa_span_t user;

@@ -61,7 +61,11 @@ fi
 passed=0 failed=0 theirs=0 runs=0
 for capture in "${captures[@]}"; do
     for variant in two single; do
-        if [ $variant = two ]; then args=(-n -2 -V); else args=(-n -V -z "sipauth,stat" -z "sipauth,problems"); fi
+        if [ $variant = two ]; then
+            args=(-n -2 -V)
+        else
+            args=(-n -V -z "sipauth,stat" -z "sipauth,problems" -z "sipauth,registrations" -z "sipauth,sources")
+        fi
         rm -f "$shim"/logs/*
         runs=$((runs + 1))
         name="$(basename "$capture") ($variant pass)"
