@@ -30,6 +30,22 @@ typedef struct {
     guint32       generation;
 } deadline_t;
 
+/*
+ * REGISTER transactions' records by the transaction's address, by open addressing with the pair in the slot: a
+ * look-up reads one slot, where a GHashTable reads its hashes, keys and values, each in an array of its own, and
+ * a large capture has one entry per REGISTER, far beyond the caches. Nothing is removed.
+ */
+typedef struct {
+    const sa_txn_t *txn;         /* NULL: an empty slot */
+    reg_record_t   *rec;
+} txn_slot_t;
+
+typedef struct {
+    txn_slot_t *slots;
+    guint32     mask;            /* slots - 1, a power of two minus one */
+    guint32     used;
+} txn_map_t;
+
 typedef struct {
     GPtrArray   *records;        /* the AOR's usernames' records */
     reg_record_t *current;       /* where a REGISTER without credentials counts */
@@ -38,7 +54,10 @@ typedef struct {
 struct sa_reg_index {
     GHashTable *by_aor;          /* AOR -> aor_t */
     GPtrArray  *records;         /* reg_record_t by id - 1 */
-    GHashTable *by_txn;          /* REGISTER transaction -> reg_record_t */
+    txn_map_t   by_txn;          /* REGISTER transaction -> reg_record_t */
+    /* The last transaction replayed and its record: a frame's message is asked for right after its replay. */
+    const sa_txn_t *last_txn;
+    reg_record_t   *last_rec;
     sa_msg_id_t cursor;          /* the next message to replay */
     /*
      * Deadlines. A retry timeout or a Timer F comes a fixed time after the message that set it, so in capture
@@ -51,6 +70,60 @@ struct sa_reg_index {
     GArray     *deadlines;       /* deadline_t, a binary min-heap by at */
     GPtrArray  *changed;         /* rows time changed since they were last reported */
 };
+
+/* Addresses differ in their low bits least (allocation alignment): mixed (the finaliser of MurmurHash3). */
+static guint32
+txn_hash(const sa_txn_t *txn)
+{
+    guint64 x = (guint64)(guintptr)txn;
+    x ^= x >> 33;
+    x *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    return (guint32)x;
+}
+
+/* The slot of txn: its own, or the empty one where it would go. */
+static txn_slot_t *
+txn_slot(const txn_map_t *map, const sa_txn_t *txn)
+{
+    for (guint32 i = txn_hash(txn) & map->mask;; i = (i + 1) & map->mask)
+        if (map->slots[i].txn == txn || map->slots[i].txn == NULL)
+            return &map->slots[i];
+}
+
+static reg_record_t *
+txn_map_get(const txn_map_t *map, const sa_txn_t *txn)
+{
+    return map->slots ? txn_slot(map, txn)->rec : NULL;
+}
+
+/* Twice as many slots once three quarters are used: probes stay short. */
+static void
+txn_map_grow(txn_map_t *map)
+{
+    txn_slot_t *old = map->slots;
+    guint32 old_size = old ? map->mask + 1 : 0;
+    guint32 size = old ? 2 * old_size : 1024;
+    map->slots = g_new0(txn_slot_t, size);
+    map->mask = size - 1;
+    for (guint32 i = 0; i < old_size; i++)
+        if (old[i].txn)
+            *txn_slot(map, old[i].txn) = old[i];
+    g_free(old);
+}
+
+static void
+txn_map_set(txn_map_t *map, const sa_txn_t *txn, reg_record_t *rec)
+{
+    if (map->slots == NULL || map->used >= (map->mask + 1) / 4 * 3)
+        txn_map_grow(map);
+    txn_slot_t *slot = txn_slot(map, txn);
+    if (slot->txn == NULL) {
+        slot->txn = txn;
+        map->used++;
+    }
+    slot->rec = rec;
+}
 
 static void
 free_aor(gpointer data)
@@ -66,7 +139,7 @@ sa_reg_index_free(sa_reg_index_t *index)
     if (index == NULL)
         return;
     g_hash_table_destroy(index->by_aor);
-    g_hash_table_destroy(index->by_txn);
+    g_free(index->by_txn.slots);
     g_array_free(index->deadlines, TRUE);
     for (guint q = 0; q < G_N_ELEMENTS(index->queues); q++)
         g_array_free(index->queues[q], TRUE);
@@ -81,7 +154,6 @@ reg_index_new(void)
     sa_reg_index_t *index = g_new0(sa_reg_index_t, 1);
     index->by_aor = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_aor);
     index->records = g_ptr_array_new_with_free_func(g_free);
-    index->by_txn = g_hash_table_new(g_direct_hash, g_direct_equal);
     index->cursor = 1;
     index->deadlines = g_array_new(FALSE, FALSE, sizeof(deadline_t));
     for (guint q = 0; q < G_N_ELEMENTS(index->queues); q++)
@@ -200,7 +272,9 @@ replay_request(const sa_tracker_t *tracker, sa_reg_index_t *index, const sa_txn_
     if (aor == NULL)
         return NULL;
     reg_record_t *rec = record_for(index, aor, txn->username);
-    g_hash_table_insert(index->by_txn, (gpointer)txn, rec);
+    txn_map_set(&index->by_txn, txn, rec);
+    index->last_txn = txn;
+    index->last_rec = rec;
     if (txn->answers == NULL) {
         if (close_attempt(tracker, rec, txn->request_time, TRUE, &rec->pub))
             rec->last_state = LAST_DONE;
@@ -259,9 +333,11 @@ accept(reg_record_t *rec, const sa_txn_t *txn, const sa_txn_ext_t *ext, gint64 a
 static reg_record_t *
 replay_final(sa_reg_index_t *index, const sa_txn_t *txn)
 {
-    reg_record_t *rec = g_hash_table_lookup(index->by_txn, txn);
+    reg_record_t *rec = txn_map_get(&index->by_txn, txn);
     if (rec == NULL)
         return NULL;
+    index->last_txn = txn;
+    index->last_rec = rec;
     sa_registration_t *pub = &rec->pub;
     guint code = txn->final_code;
     gboolean latest = rec->last == txn;
@@ -475,7 +551,8 @@ sa_tracker_registration(sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view G_
     const sa_txn_t *txn = (const sa_txn_t *)(msg & SA_MSG_TXN_MASK);
     if (txn->reg_kind == SA_REG_NONE || (msg & SA_MSG_KIND_MASK) == SA_MSG_ACK)
         return FALSE;
-    const reg_record_t *rec = g_hash_table_lookup(replayed(tracker)->by_txn, txn);
+    sa_reg_index_t *index = replayed(tracker);
+    const reg_record_t *rec = txn == index->last_txn ? index->last_rec : txn_map_get(&index->by_txn, txn);
     if (rec == NULL)
         return FALSE;
     *out = rec->pub;

@@ -159,37 +159,67 @@ rows_full(guint n)
     return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
 }
 
+/* The bytes of column c's room: its size byte and up to size - 1 bytes of text, an even number (the low bit of
+ * its address is the borrowed flag); 0 for a column without one. */
+static gsize
+room_bytes(const stat_tap_table_item *columns, const guint8 *text_room, guint c)
+{
+    if (text_room == NULL || text_room[c] == 0 || columns[c].type != TABLE_ITEM_STRING)
+        return 0;
+    return ((gsize)text_room[c] + 2) & ~(gsize)1;
+}
+
 stat_tap_table_item_type *
 sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns, guint n_columns,
-                    const guint8 *text_room)
+                    const guint8 *text_room, GPtrArray *spares)
 {
     guint n = table->num_elements;
     if (rows_full(n))
         table->elements = g_renew(stat_tap_table_item_type *, table->elements, MAX(4, 2 * n));
-    /* the cells, then each room: its size byte and the text, an even number of bytes (the low bit of its
-     * address is the borrowed flag) */
-    gsize cells = table->num_fields * sizeof(stat_tap_table_item_type), rooms = 0;
-    for (guint c = 0; text_room && c < n_columns && c < table->num_fields; c++)
-        if (text_room[c] > 0)
-            rooms += ((gsize)text_room[c] + 2) & ~(gsize)1;
-    /* the rooms are not cleared: a room is read only after a text was written to it */
-    stat_tap_table_item_type *row = g_malloc(cells + rooms);
+    n_columns = MIN(n_columns, table->num_fields);
+    gsize cells = table->num_fields * sizeof(stat_tap_table_item_type);
+    stat_tap_table_item_type *row;
+    if (spares && spares->len > 0) {
+        row = g_ptr_array_steal_index_fast(spares, spares->len - 1);
+    } else {
+        gsize rooms = 0;
+        for (guint c = 0; c < n_columns; c++)
+            rooms += room_bytes(columns, text_room, c);
+        /* the rooms are not cleared: a room is read only after a text was written to it */
+        row = g_malloc(cells + rooms);
+    }
     memset(row, 0, cells);
     char *next_room = (char *)row + cells;
-    for (guint c = 0; c < n_columns && c < table->num_fields; c++) {
+    for (guint c = 0; c < n_columns; c++) {
         row[c].type = columns[c].type;
         if (row[c].type != TABLE_ITEM_STRING)
             continue;
         row[c].value.string_value = empty_text;
-        if (text_room && text_room[c] > 0) {
+        gsize bytes = room_bytes(columns, text_room, c);
+        if (bytes > 0) {
             next_room[0] = (char)text_room[c];
             SCRATCH(&row[c]) = next_room;
-            next_room += ((gsize)text_room[c] + 2) & ~(gsize)1;
+            next_room += bytes;
         }
     }
     table->elements[n] = row;
     table->num_elements = n + 1;
     return row;
+}
+
+void
+sa_table_remove_row(stat_tap_table *table, guint index, GPtrArray *spares)
+{
+    stat_tap_table_item_type *row = table->elements[index];
+    for (guint c = 0; c < table->num_fields; c++)
+        sa_table_free_item(table, index, c, &row[c]);
+    if (spares)
+        g_ptr_array_add(spares, row);
+    else
+        g_free(row);
+    memmove(&table->elements[index], &table->elements[index + 1],
+            (table->num_elements - index - 1) * sizeof table->elements[0]);
+    table->num_elements--;
 }
 
 stat_tap_table *

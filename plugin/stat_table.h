@@ -19,9 +19,13 @@ void sa_table_free_item(stat_tap_table *table, guint row, guint column, stat_tap
 void sa_table_clear_rows(stat_tap_table *table);
 /* A new last row of zeros and empty strings of the columns' types, in one allocation with room for a text of
  * up to text_room[c] - 1 bytes in string column c (0: none; text_room may be NULL): a longer text is
- * allocated apart. */
+ * allocated apart. With spares (may be NULL), the row is a removed row of the same table when there is one. */
 stat_tap_table_item_type *sa_table_append_row(stat_tap_table *table, const stat_tap_table_item *columns,
-                                              guint n_columns, const guint8 *text_room);
+                                              guint n_columns, const guint8 *text_room, GPtrArray *spares);
+/* Removes row index (the rows after it move up) and frees its texts. Its memory goes to spares when given
+ * (a GPtrArray freeing with g_free), for the table's next new row: a table that makes and removes a row per
+ * flow then reuses memory still in the caches, instead of a malloc and a free per flow. */
+void sa_table_remove_row(stat_tap_table *table, guint index, GPtrArray *spares);
 stat_tap_table *sa_table_first(void *tapdata);
 /* The table of this title (emptied), or a new one. */
 void sa_table_init_single(stat_tap_table_ui *ui, const char *title, guint n_fields);

@@ -68,7 +68,7 @@ stat_reset(stat_tap_table *table)
 static stat_tap_table_item_type *
 new_stat_row(stat_tap_table *table, const char *method, const char *code)
 {
-    stat_tap_table_item_type *row = sa_table_append_row(table, stat_columns, ST_COLUMNS, NULL);
+    stat_tap_table_item_type *row = sa_table_append_row(table, stat_columns, ST_COLUMNS, NULL, NULL);
     sa_table_set_string(&row[ST_METHOD], method);
     sa_table_set_string(&row[ST_CODE], code);
     sa_table_set_static(&row[ST_MIN_RETRY], "-");
@@ -234,10 +234,11 @@ typedef struct {
     guint   rows;                /* 0: none now; its next row takes a new rank, at the end */
 } group_t;
 
-/* A flow's row: its group and its sequence number, the order rows were made in (0: the flow has no row). */
+/* A flow's row: its group and its row's key (rank << 32 | seq, seq the order rows were made in; 0: the flow has
+ * no row). A group keeps its rank while it has rows, so the key finds the row without reading the group. */
 typedef struct {
     group_t *group;
-    guint    seq;
+    guint64  key;
 } flow_row_t;
 
 /*
@@ -250,6 +251,7 @@ typedef struct {
     GArray     *flows;           /* of flow_row_t, by flow id */
     GArray     *keys;            /* of guint64, by row: rank << 32 | seq */
     GHashTable *by_aor;          /* AOR -> group_t */
+    GPtrArray  *spare_rows;      /* removed rows' memory, for the next new rows (sa_table_remove_row) */
     guint       next_rank, next_seq;
 } problems_state_t;
 
@@ -277,6 +279,7 @@ new_problems_state(void)
     state->flows = g_array_new(FALSE, TRUE, sizeof(flow_row_t));
     state->keys = g_array_new(FALSE, FALSE, sizeof(guint64));
     state->by_aor = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_group);
+    state->spare_rows = g_ptr_array_new_with_free_func(g_free);
     state->next_rank = state->next_seq = 1;
     return state;
 }
@@ -288,6 +291,7 @@ free_problems_state(gpointer data)
     g_array_unref(state->flows);
     g_array_unref(state->keys);
     g_hash_table_destroy(state->by_aor);
+    g_ptr_array_free(state->spare_rows, TRUE);
     g_free(state);
 }
 
@@ -312,12 +316,11 @@ flow_row(problems_state_t *state, guint32 flow)
     return &g_array_index(state->flows, flow_row_t, flow);
 }
 
-/* The index of the first row that is not before (rank, seq). */
+/* The index of the first row that is not before key. */
 static guint
-row_position(const problems_state_t *state, guint rank, guint seq)
+row_position(const problems_state_t *state, guint64 key)
 {
     const guint64 *keys = (const guint64 *)(void *)state->keys->data;
-    guint64 key = row_key(rank, seq);
     guint low = 0, high = state->keys->len;
     while (low < high) {
         guint mid = low + (high - low) / 2;
@@ -334,9 +337,9 @@ static gint
 problem_row_of(problems_state_t *state, const stat_tap_table *table, guint32 flow)
 {
     const flow_row_t *at = flow < state->flows->len ? &g_array_index(state->flows, flow_row_t, flow) : NULL;
-    if (at == NULL || at->seq == 0)
+    if (at == NULL || at->key == 0)
         return -1;
-    guint index = row_position(state, at->group->rank, at->seq);
+    guint index = row_position(state, at->key);
     return index < table->num_elements ? (gint)index : -1;
 }
 
@@ -354,15 +357,16 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     if (group->rows++ == 0)
         group->rank = state->next_rank++;
     guint seq = state->next_seq++;
-    /* after the group's last row: the rows of later groups move down */
-    guint at = row_position(state, group->rank, seq);
-    stat_tap_table_item_type *row = sa_table_append_row(table, problem_columns, PR_COLUMNS, problem_text_room);
+    guint64 key = row_key(group->rank, seq);
+    /* after the group's last row: the rows of later groups move down (the latest group's rows are the last) */
+    guint at = group->rank + 1 == state->next_rank ? state->keys->len : row_position(state, key);
+    stat_tap_table_item_type *row = sa_table_append_row(table, problem_columns, PR_COLUMNS, problem_text_room,
+                                                        state->spare_rows);
     if (at + 1 < table->num_elements) {
         memmove(&table->elements[at + 1], &table->elements[at],
                 (table->num_elements - 1 - at) * sizeof table->elements[0]);
         table->elements[at] = row;
     }
-    guint64 key = row_key(group->rank, seq);
     g_array_insert_val(state->keys, at, key);
     row[PR_FLOW].value.uint_value = r->flow;
     sa_table_set_string(&row[PR_FROM], r->from_uri);
@@ -370,7 +374,7 @@ new_problem_row(stat_tap_table *table, const sa_result_t *r)
     group->last_seq = seq;
     flow_row_t *slot = flow_row(state, r->flow);
     slot->group = group;
-    slot->seq = seq;
+    slot->key = key;
     return row;
 }
 
@@ -387,13 +391,8 @@ remove_problem_row(stat_tap_table *table, guint index)
     if (group->rows > 0 && group->last_seq == KEY_SEQ(g_array_index(state->keys, guint64, index)))
         group->last_seq = KEY_SEQ(g_array_index(state->keys, guint64, index - 1));   /* the group's rows stand together */
     slot->group = NULL;
-    slot->seq = 0;
-    for (guint c = 0; c < PR_COLUMNS; c++)
-        sa_table_free_item(table, index, c, &row[c]);
-    g_free(row);
-    memmove(&table->elements[index], &table->elements[index + 1],
-            (table->num_elements - index - 1) * sizeof table->elements[0]);
-    table->num_elements--;
+    slot->key = 0;
+    sa_table_remove_row(table, index, state->spare_rows);
     g_array_remove_index(state->keys, index);
     return group;
 }
@@ -411,7 +410,7 @@ mark_superseded(stat_tap_table *table, group_t *group, const sa_result_t *r)
         return;
     char text[32];
     snprintf(text, sizeof text, "by flow %u", r->flow);
-    for (gint i = (gint)row_position(state, group->rank, group->last_seq); i >= 0; i--) {
+    for (gint i = (gint)row_position(state, row_key(group->rank, group->last_seq)); i >= 0; i--) {
         if ((guint)i >= table->num_elements)
             continue;
         if (KEY_RANK(g_array_index(state->keys, guint64, i)) != group->rank)

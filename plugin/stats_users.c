@@ -171,7 +171,7 @@ registrations_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt 
     if (index < 0) {
         index = (gint)table->num_elements;
         stat_tap_table_item_type *row = sa_table_append_row(table, registration_columns, RG_COLUMNS,
-                                                                  registration_text_room);
+                                                                  registration_text_room, NULL);
         sa_row_index_set(&state->rows, reg->id, (guint)index + 1);
         g_array_set_size(state->cells, (guint)index + 1);
         sa_table_set_string(&row[RG_AOR], reg->aor);
@@ -257,7 +257,7 @@ static const guint8 source_text_room[SO_COLUMNS] = {
 
 typedef struct {
     guint32 hash;                /* 0: an empty slot (an address hashing to 0 is given 1) */
-    guint32 row;                 /* the row's index + 1 */
+    guint32 row;                 /* the row's index + 1 (0 in an empty slot) */
     guint16 len;
     guint8  type;
     guint8  bytes[SLOT_BYTES];   /* len > SLOT_BYTES: a pointer to a copy of the bytes */
@@ -322,18 +322,23 @@ grow_sources(sources_state_t *state)
     g_free(old);
 }
 
-/* Row index + 1 of address a, 0 for none; with row_plus_one > 0, a's row is set to it (a is not in yet). */
-static guint32
-source_row(sources_state_t *state, const address *a, guint32 row_plus_one)
+/* The slot of address a: its own (its row's), or the empty one where it would go; NULL for an address no
+ * slot takes (a length no address has). */
+static source_slot_t *
+source_slot(const sources_state_t *state, const address *a, guint32 *hash)
 {
     if (a->len < 0 || a->len > G_MAXUINT16)
-        return 0;
-    guint32 hash = address_hash(a);
-    source_slot_t *slot = find_source_slot(state, a, hash);
-    if (slot->hash != 0 || row_plus_one == 0)
-        return slot->row;
+        return NULL;
+    *hash = address_hash(a);
+    return find_source_slot(state, a, *hash);
+}
+
+/* Gives address a, which has no row yet, the row of index row: in slot, its empty slot of source_slot. */
+static void
+add_source(sources_state_t *state, source_slot_t *slot, guint32 hash, const address *a, guint32 row)
+{
     slot->hash = hash;
-    slot->row = row_plus_one;
+    slot->row = row + 1;
     slot->type = (guint8)a->type;
     slot->len = (guint16)a->len;
     if (a->len <= SLOT_BYTES) {
@@ -345,7 +350,6 @@ source_row(sources_state_t *state, const address *a, guint32 row_plus_one)
     }
     if (++state->used > (state->mask + 1) / 4 * 3)
         grow_sources(state);
-    return row_plus_one;
 }
 
 static gpointer
@@ -443,22 +447,27 @@ sources_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const
     stat_tap_table *table = sa_table_first(tapdata);
     sources_state_t *state = sa_table_state(table, new_sources_state, free_sources_state);
     const address *source = ua_address(pinfo, r);
-    guint at = source_row(state, source, 0);
+    guint32 hash = 0;
+    source_slot_t *slot = source_slot(state, source, &hash);
+    guint at;
     stat_tap_table_item_type *row;
-    if (at == 0) {
+    if (slot && slot->hash != 0) {
+        at = slot->row - 1;
+        row = table->elements[at];
+    } else {
         /* A row per source of challenged requests: opened by a challenge only. */
         if (r->role != SA_ROLE_CHALLENGE)
             return TAP_PACKET_DONT_REDRAW;
-        row = sa_table_append_row(table, source_columns, SO_COLUMNS, source_text_room);
+        at = table->num_elements;
+        row = sa_table_append_row(table, source_columns, SO_COLUMNS, source_text_room, NULL);
         sa_table_set_string(&row[SO_SOURCE], address_to_str(pinfo->pool, source));
         set_seconds(&row[SO_FIRST], &pinfo->rel_ts);
-        at = table->num_elements;
-        source_row(state, source, at);
+        if (slot)
+            add_source(state, slot, hash, source, at);
     }
-    row = table->elements[at - 1];
     sa_span_t user;
     if (r->role != SA_ROLE_RESULT && sa_result_user(r, &user))
-        count_user(state, row, at - 1, &user);
+        count_user(state, row, at, &user);
     if (r->role == SA_ROLE_CHALLENGE) {
         row[SO_CHALLENGES].value.uint_value++;
         set_seconds(&row[SO_LAST], &pinfo->rel_ts);
