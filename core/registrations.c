@@ -44,6 +44,8 @@ typedef struct {
     txn_slot_t *slots;
     guint32     mask;            /* slots - 1, a power of two minus one */
     guint32     used;
+    /* The last pair set or found: a frame's message is asked for right after its transaction's replay. */
+    txn_slot_t  last;
 } txn_map_t;
 
 typedef struct {
@@ -55,9 +57,6 @@ struct sa_reg_index {
     GHashTable *by_aor;          /* AOR -> aor_t */
     GPtrArray  *records;         /* reg_record_t by id - 1 */
     txn_map_t   by_txn;          /* REGISTER transaction -> reg_record_t */
-    /* The last transaction replayed and its record: a frame's message is asked for right after its replay. */
-    const sa_txn_t *last_txn;
-    reg_record_t   *last_rec;
     sa_msg_id_t cursor;          /* the next message to replay */
     /*
      * Deadlines. A retry timeout or a Timer F comes a fixed time after the message that set it, so in capture
@@ -92,9 +91,16 @@ txn_slot(const txn_map_t *map, const sa_txn_t *txn)
 }
 
 static reg_record_t *
-txn_map_get(const txn_map_t *map, const sa_txn_t *txn)
+txn_map_get(txn_map_t *map, const sa_txn_t *txn)
 {
-    return map->slots ? txn_slot(map, txn)->rec : NULL;
+    if (map->last.txn == txn)
+        return map->last.rec;
+    if (map->slots == NULL)
+        return NULL;
+    txn_slot_t *slot = txn_slot(map, txn);
+    if (slot->txn != NULL)
+        map->last = *slot;
+    return slot->rec;
 }
 
 /* Twice as many slots once three quarters are used: probes stay short. */
@@ -123,6 +129,7 @@ txn_map_set(txn_map_t *map, const sa_txn_t *txn, reg_record_t *rec)
         map->used++;
     }
     slot->rec = rec;
+    map->last = *slot;
 }
 
 static void
@@ -273,8 +280,6 @@ replay_request(const sa_tracker_t *tracker, sa_reg_index_t *index, const sa_txn_
         return NULL;
     reg_record_t *rec = record_for(index, aor, txn->username);
     txn_map_set(&index->by_txn, txn, rec);
-    index->last_txn = txn;
-    index->last_rec = rec;
     if (txn->answers == NULL) {
         if (close_attempt(tracker, rec, txn->request_time, TRUE, &rec->pub))
             rec->last_state = LAST_DONE;
@@ -336,8 +341,6 @@ replay_final(sa_reg_index_t *index, const sa_txn_t *txn)
     reg_record_t *rec = txn_map_get(&index->by_txn, txn);
     if (rec == NULL)
         return NULL;
-    index->last_txn = txn;
-    index->last_rec = rec;
     sa_registration_t *pub = &rec->pub;
     guint code = txn->final_code;
     gboolean latest = rec->last == txn;
@@ -552,7 +555,7 @@ sa_tracker_registration(sa_tracker_t *tracker, sa_msg_id_t id, sa_view_t view G_
     if (txn->reg_kind == SA_REG_NONE || (msg & SA_MSG_KIND_MASK) == SA_MSG_ACK)
         return FALSE;
     sa_reg_index_t *index = replayed(tracker);
-    const reg_record_t *rec = txn == index->last_txn ? index->last_rec : txn_map_get(&index->by_txn, txn);
+    const reg_record_t *rec = txn_map_get(&index->by_txn, txn);
     if (rec == NULL)
         return FALSE;
     *out = rec->pub;
