@@ -137,12 +137,19 @@ sa_table_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_, s
         free_text(item);
 }
 
+/* Frees the texts of a row's cells that own theirs; the row itself stays. */
+static void
+free_row_texts(stat_tap_table *table, guint row)
+{
+    for (guint column = 0; column < table->num_fields; column++)
+        sa_table_free_item(table, row, column, &table->elements[row][column]);
+}
+
 void
 sa_table_clear_rows(stat_tap_table *table)
 {
     for (guint row = 0; row < table->num_elements; row++) {
-        for (guint column = 0; column < table->num_fields; column++)
-            sa_table_free_item(table, row, column, stat_tap_get_field_data(table, row, column));
+        free_row_texts(table, row);
         g_free(table->elements[row]);
     }
     g_free(table->elements);
@@ -211,8 +218,7 @@ void
 sa_table_remove_row(stat_tap_table *table, guint index, GPtrArray *spares)
 {
     stat_tap_table_item_type *row = table->elements[index];
-    for (guint c = 0; c < table->num_fields; c++)
-        sa_table_free_item(table, index, c, &row[c]);
+    free_row_texts(table, index);
     if (spares)
         g_ptr_array_add(spares, row);
     else
