@@ -14,6 +14,7 @@
 #include "sipauth/tracker.h"
 #include "stats.h"
 #include "stat_table.h"
+#include "table_print.h"
 #include "sipauth/explain.h"
 
 static int sipauth_tap = -1;
@@ -522,4 +523,6 @@ sa_stats_register(void)
     sipauth_tap = register_tap("sipauth");
     register_stat_tap_table_ui(&stat_table);
     register_stat_tap_table_ui(&problems_table);
+    sa_table_print_register(&stat_table);
+    sa_table_print_register(&problems_table);
 }

@@ -15,6 +15,7 @@
 #include "sipauth/tracker.h"
 #include "sipauth/registrations.h"
 #include "stat_table.h"
+#include "table_print.h"
 #include "stats_users.h"
 
 static int registrations_tap = -1;
@@ -519,4 +520,6 @@ sa_stats_users_register(void)
     registrations_tap = register_tap("sipauth_registrations");
     register_stat_tap_table_ui(&registrations_table);
     register_stat_tap_table_ui(&sources_table);
+    sa_table_print_register(&registrations_table);
+    sa_table_print_register(&sources_table);
 }

@@ -43,6 +43,16 @@ typedef gboolean sa_uat_bool_t;
 #define SA_MARK_DEPENDED_UPON(pinfo, frame) mark_frame_as_depended_upon((pinfo), (frame))
 #endif
 
+/* A -z handler's start reports whether it started from 4.6; before, it returns nothing and an error exits. */
+#if SA_WS_AT_LEAST(4, 6)
+typedef bool sa_stat_start_t;
+#define SA_STAT_START_RETURN(ok) return (ok)
+#else
+typedef void sa_stat_start_t;
+#define SA_STAT_START_RETURN(ok) \
+    do { if (!(ok)) exit(1); return; } while (0)
+#endif
+
 /* The sequence analysis (Flow Graph) declarations no wireshark-dev package installs. */
 #include "ws_seq_analysis.h"
 /* Conversation filter callbacks take a user_data pointer, and return bool, in 4.4 and 4.6 (not in 4.0; 4.2 is
